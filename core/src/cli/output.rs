@@ -1,0 +1,256 @@
+//! What the CLI prints: a readable text for people, or stable JSON (`--json`).
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::catalog::import::ParsedFile;
+use crate::catalog::{CatalogItem, CatalogVersion, ItemKind, StoreOutcome};
+use crate::db::Db;
+use crate::demo::DemoReport;
+use crate::department::{Department, DepartmentOutcome};
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+use crate::registry::{Facility, UpsertReport};
+use crate::seed::SeedReport;
+
+pub struct Writer<'a> {
+    pub out: &'a mut dyn Write,
+    pub lang: Lang,
+}
+
+impl Writer<'_> {
+    pub fn line(&mut self, s: &str) -> Result<()> {
+        writeln!(self.out, "{s}").map_err(|e| Error::io("<stdout>", e))
+    }
+
+    fn json<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        let text = serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()))?;
+        self.line(&text)
+    }
+
+    fn zh_en(&mut self, zh: String, en: String) -> Result<()> {
+        let s = match self.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        };
+        self.line(&s)
+    }
+
+    pub fn init(&mut self, db: &Db, r: &SeedReport) -> Result<()> {
+        let path = db.path().map(|p| p.display().to_string()).unwrap_or_default();
+        self.zh_en(
+            format!(
+                "数据库：{path}\n设备编号：{}\n内容清单（参考版）：衡量标准 {} 项，工作指标 {} 项{}\n责任清单：部门 {} 个（新增 {}），职责 {} 项",
+                db.device_id(),
+                r.catalog.standards,
+                r.catalog.indicators,
+                if r.catalog.created { "（已导入）" } else { "（已存在，未改动）" },
+                r.departments.created + r.departments.updated + r.departments.unchanged,
+                r.departments.created,
+                r.departments.duties
+            ),
+            format!(
+                "database: {path}\ndevice id: {}\nreference catalog: {} standards, {} indicators{}\ndepartments: {} ({} new), {} duties",
+                db.device_id(),
+                r.catalog.standards,
+                r.catalog.indicators,
+                if r.catalog.created { " (imported)" } else { " (already there, unchanged)" },
+                r.departments.created + r.departments.updated + r.departments.unchanged,
+                r.departments.created,
+                r.departments.duties
+            ),
+        )
+    }
+
+    pub fn demo(&mut self, db: &Db, r: &DemoReport) -> Result<()> {
+        self.init(db, &r.reference)?;
+        let f = &r.facilities;
+        self.zh_en(
+            format!(
+                "演示机构：新增 {}，更新 {}，未变 {}（县区 {} 个）",
+                f.created, f.updated, f.unchanged, crate::demo::COUNTIES.len()
+            ),
+            format!(
+                "demo facilities: {} created, {} updated, {} unchanged ({} counties/districts)",
+                f.created, f.updated, f.unchanged, crate::demo::COUNTIES.len()
+            ),
+        )
+    }
+
+    pub fn versions(&mut self, versions: &[CatalogVersion], json: bool) -> Result<()> {
+        if json {
+            return self.json(versions);
+        }
+        if versions.is_empty() {
+            return self.zh_en(
+                "尚无目录版本。请运行 qingdan init 或 qingdan catalog import 文件".into(),
+                "no catalog version yet; run qingdan init or qingdan catalog import FILE".into(),
+            );
+        }
+        for v in versions {
+            let mark = if v.active { "*" } else { " " };
+            let line = match self.lang {
+                Lang::Zh => format!(
+                    "{mark} {}  {}  衡量标准 {} 项，工作指标 {} 项  导入于 {}",
+                    v.id, v.name, v.standards, v.indicators, local_time(&v.imported_at)
+                ),
+                Lang::En => format!(
+                    "{mark} {}  {}  {} standards, {} indicators  imported {}",
+                    v.id, v.name, v.standards, v.indicators, local_time(&v.imported_at)
+                ),
+            };
+            self.line(&line)?;
+        }
+        Ok(())
+    }
+
+    pub fn items(&mut self, items: &[CatalogItem], json: bool) -> Result<()> {
+        if json {
+            return self.json(items);
+        }
+        let mut group = "";
+        for it in items {
+            if it.group != group {
+                group = &it.group;
+                let kind = it.kind.label(self.lang);
+                self.line(&format!("【{kind}·{group}】"))?;
+            }
+            let hazard = if it.major_hazard { self.lang.pick("  [重大隐患]", "  [major hazard]") } else { "" };
+            self.line(&format!("  {}  {}{hazard}", it.code, it.title))?;
+        }
+        let s = items.iter().filter(|i| i.kind == ItemKind::Standard).count();
+        let n = items.len() - s;
+        self.zh_en(format!("共 {} 项（衡量标准 {s} 项，工作指标 {n} 项）", items.len()), format!("{} items ({s} standards, {n} indicators)", items.len()))
+    }
+
+    pub fn catalog_import(&mut self, o: &StoreOutcome, parsed: &ParsedFile, json: bool) -> Result<()> {
+        if json {
+            return self.json(&json!({
+                "version_id": o.version_id,
+                "standards": o.standards,
+                "indicators": o.indicators,
+                "groups": o.groups,
+                "created": o.created,
+                "skipped_sheets": parsed.skipped_sheets,
+            }));
+        }
+        let skipped = &parsed.skipped_sheets;
+        if o.created {
+            self.zh_en(
+                format!(
+                    "已导入“{}”为新版本 {}：衡量标准 {} 项，工作指标 {} 项，分组 {} 个；已设为当前使用版本。",
+                    parsed.catalog.name, o.version_id, o.standards, o.indicators, o.groups
+                ),
+                format!(
+                    "imported '{}' as version {}: {} standards, {} indicators, {} groups; it is now active.",
+                    parsed.catalog.name, o.version_id, o.standards, o.indicators, o.groups
+                ),
+            )?;
+        } else {
+            self.zh_en(
+                format!("内容与已有版本 {} 相同，未作任何改动。", o.version_id),
+                format!("the content equals version {}; nothing changed.", o.version_id),
+            )?;
+        }
+        if !skipped.is_empty() {
+            self.zh_en(
+                format!("未找到表头而跳过的工作表：{}", skipped.join("、")),
+                format!("sheets skipped (no header found): {}", skipped.join(", ")),
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn departments(&mut self, deps: &[Department], json: bool) -> Result<()> {
+        if json {
+            return self.json(deps);
+        }
+        for d in deps {
+            self.line(&format!("{}（{}）", d.name, d.kind))?;
+            for (i, duty) in d.duties.iter().enumerate() {
+                let codes = if duty.item_codes.is_empty() { String::new() } else { format!("  [{}]", duty.item_codes.join("、")) };
+                self.line(&format!("  {}. {}{codes}", i + 1, duty.text))?;
+            }
+        }
+        let duties: usize = deps.iter().map(|d| d.duties.len()).sum();
+        self.zh_en(format!("共 {} 个部门，{duties} 项职责", deps.len()), format!("{} departments, {duties} duties", deps.len()))
+    }
+
+    pub fn department_import(&mut self, o: &DepartmentOutcome, json: bool) -> Result<()> {
+        if json {
+            return self.json(o);
+        }
+        self.zh_en(
+            format!("部门：新增 {}，更新 {}，未变 {}；职责 {} 项", o.created, o.updated, o.unchanged, o.duties),
+            format!("departments: {} created, {} updated, {} unchanged; {} duties", o.created, o.updated, o.unchanged, o.duties),
+        )
+    }
+
+    pub fn facility_import(&mut self, r: &UpsertReport, skipped: &[String], json: bool) -> Result<()> {
+        if json {
+            return self.json(&json!({
+                "created": r.created,
+                "updated": r.updated,
+                "unchanged": r.unchanged,
+                "new_counties": r.new_counties,
+                "new_townships": r.new_townships,
+                "skipped_sheets": skipped,
+            }));
+        }
+        self.zh_en(
+            format!("机构：新增 {}，更新 {}，未变 {}", r.created, r.updated, r.unchanged),
+            format!("facilities: {} created, {} updated, {} unchanged", r.created, r.updated, r.unchanged),
+        )?;
+        if !r.new_counties.is_empty() {
+            self.zh_en(
+                format!("新登记的县（市、区）：{}（如为笔误，请核对台账）", r.new_counties.join("、")),
+                format!("new counties/districts registered: {} (check the ledger if one is a typo)", r.new_counties.join(", ")),
+            )?;
+        }
+        if !r.new_townships.is_empty() {
+            self.zh_en(
+                format!("新登记的乡镇（街道）：{}", r.new_townships.join("、")),
+                format!("new townships/streets registered: {}", r.new_townships.join(", ")),
+            )?;
+        }
+        if !skipped.is_empty() {
+            self.zh_en(
+                format!("未找到表头而跳过的工作表：{}", skipped.join("、")),
+                format!("sheets skipped (no header found): {}", skipped.join(", ")),
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn facilities(&mut self, list: &[Facility], json: bool) -> Result<()> {
+        if json {
+            return self.json(list);
+        }
+        for f in list {
+            let beds = f.beds.map(|b| format!("{b}")).unwrap_or_else(|| "—".into());
+            self.line(&format!(
+                "{}  {}  {}  {}  {}  {}",
+                f.id,
+                f.county,
+                f.township.as_deref().unwrap_or("—"),
+                f.name,
+                f.kind.label(self.lang),
+                match self.lang {
+                    Lang::Zh => format!("床位 {beds}"),
+                    Lang::En => format!("beds {beds}"),
+                }
+            ))?;
+        }
+        self.zh_en(format!("共 {} 家", list.len()), format!("{} facilities", list.len()))
+    }
+}
+
+/// A stored UTC time in the machine's local time, Chinese style.
+fn local_time(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => t.with_timezone(&chrono::Local).format("%Y年%-m月%-d日 %H:%M").to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}

@@ -1,0 +1,140 @@
+//! The schema, as forward-only migrations. Never edit a migration that has
+//! shipped; add a new one. Each runs in a transaction (rusqlite_migration).
+
+use rusqlite_migration::{Migrations, M};
+
+/// Every record that travels between laptops has a UUIDv7 `id`, UTC
+/// `created_at`/`updated_at` (RFC 3339) and the `device_id` that last changed it.
+const V1_FOUNDATION: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE catalog_version (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    is_reference INTEGER NOT NULL DEFAULT 0 CHECK (is_reference IN (0, 1)),
+    imported_at  TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    device_id    TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE catalog_group (
+    id         TEXT PRIMARY KEY,
+    version_id TEXT NOT NULL REFERENCES catalog_version(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('standard', 'indicator')),
+    name       TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    device_id  TEXT NOT NULL,
+    UNIQUE (version_id, kind, name)
+) STRICT;
+
+CREATE TABLE catalog_item (
+    id               TEXT PRIMARY KEY,
+    version_id       TEXT NOT NULL REFERENCES catalog_version(id) ON DELETE CASCADE,
+    group_id         TEXT NOT NULL REFERENCES catalog_group(id) ON DELETE CASCADE,
+    code             TEXT NOT NULL,
+    kind             TEXT NOT NULL CHECK (kind IN ('standard', 'indicator')),
+    title            TEXT NOT NULL,
+    requirement      TEXT NOT NULL,
+    basis            TEXT NOT NULL,
+    methods          TEXT NOT NULL,   -- JSON array of check-method slugs
+    applies_to       TEXT NOT NULL,   -- JSON array of target-kind slugs
+    departments      TEXT NOT NULL,   -- JSON array of department names
+    default_severity TEXT NOT NULL CHECK (default_severity IN ('general', 'serious', 'major')),
+    major_hazard     INTEGER NOT NULL CHECK (major_hazard IN (0, 1)),
+    quick_phrases    TEXT NOT NULL,   -- JSON array of typical findings
+    position         INTEGER NOT NULL,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    device_id        TEXT NOT NULL,
+    UNIQUE (version_id, code)
+) STRICT;
+CREATE INDEX catalog_item_group ON catalog_item (group_id, position);
+
+CREATE TABLE department (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    device_id  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE duty (
+    id            TEXT PRIMARY KEY,
+    department_id TEXT NOT NULL REFERENCES department(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    text          TEXT NOT NULL,
+    item_codes    TEXT NOT NULL,   -- JSON array of catalog item codes
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    device_id     TEXT NOT NULL,
+    UNIQUE (department_id, text)
+) STRICT;
+
+CREATE TABLE jurisdiction (
+    id         TEXT PRIMARY KEY,
+    parent_id  TEXT REFERENCES jurisdiction(id),
+    level      TEXT NOT NULL CHECK (level IN ('city', 'county', 'township')),
+    name       TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    device_id  TEXT NOT NULL
+) STRICT;
+-- A NULL parent would escape a plain UNIQUE constraint.
+CREATE UNIQUE INDEX jurisdiction_name ON jurisdiction (coalesce(parent_id, ''), name);
+
+CREATE TABLE facility (
+    id             TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    operator_type  TEXT CHECK (operator_type IN ('public', 'public_private', 'private')),
+    county_id      TEXT NOT NULL REFERENCES jurisdiction(id),
+    township_id    TEXT REFERENCES jurisdiction(id),
+    address        TEXT NOT NULL DEFAULT '',
+    operator       TEXT NOT NULL DEFAULT '',
+    beds           INTEGER CHECK (beds >= 0),
+    residents      INTEGER CHECK (residents >= 0),
+    star_level     INTEGER CHECK (star_level BETWEEN 1 AND 5),
+    contact_person TEXT NOT NULL DEFAULT '',
+    contact_phone  TEXT NOT NULL DEFAULT '',
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    device_id      TEXT NOT NULL,
+    UNIQUE (county_id, name)
+) STRICT;
+CREATE INDEX facility_kind ON facility (kind);
+"#;
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1_FOUNDATION)])
+}
+
+/// The schema version this build writes (`PRAGMA user_version`).
+pub fn latest_version() -> i64 {
+    // One per entry of `migrations()`.
+    1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid_and_latest_version_matches() {
+        migrations().validate().expect("every migration applies on an empty database");
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, latest_version(), "latest_version() must count every migration");
+    }
+}

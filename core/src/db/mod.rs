@@ -1,0 +1,278 @@
+//! The one way to open the database, for the desktop app, the CLI and tests.
+//!
+//! Every connection gets WAL, `synchronous=FULL` (a commit is on disk before
+//! the call returns, so "saved" means saved), foreign keys and a busy timeout.
+//! Opening a file checks its integrity first and refuses a damaged one rather
+//! than repairing it; before migrating an existing file it copies it aside.
+//! Writes go through [`Db::with_tx`]: commit on `Ok`, roll back on `Err`.
+
+mod migrations;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use uuid::Uuid;
+
+use crate::clock::Env;
+use crate::error::{Error, Result};
+
+pub use migrations::latest_version;
+
+/// The folder name under the platform's data folder. It equals the Tauri
+/// identifier, so the desktop app's app-data folder and the CLI's agree.
+pub const APP_IDENTIFIER: &str = "cn.qingdan.app";
+pub const DB_FILE_NAME: &str = "qingdan.db";
+
+/// `QINGDAN_DB` if set, else `<data dir>/cn.qingdan.app/qingdan.db`.
+pub fn default_db_path() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("QINGDAN_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let base = dirs::data_dir()
+        .ok_or_else(|| Error::Internal("this system reports no data folder; pass --db PATH".into()))?;
+    Ok(base.join(APP_IDENTIFIER).join(DB_FILE_NAME))
+}
+
+pub struct Db {
+    conn: Connection,
+    path: Option<PathBuf>,
+    env: Env,
+    device_id: Uuid,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("path", &self.path).field("device_id", &self.device_id).finish()
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file with the system clock.
+    pub fn open(path: impl AsRef<Path>) -> Result<Db> {
+        Db::open_with(path, Env::system())
+    }
+
+    pub fn open_with(path: impl AsRef<Path>, env: Env) -> Result<Db> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let existed = path.exists() && std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false);
+        let conn = Connection::open(&path).map_err(|e| corrupt_or_db(&path, e))?;
+        if existed {
+            check_integrity(&conn, &path)?;
+        }
+        configure(&conn).map_err(|e| corrupt_or_db(&path, e))?;
+        let mut db = Db { conn, path: Some(path), env, device_id: Uuid::nil() };
+        db.migrate()?;
+        db.device_id = db.ensure_device_id()?;
+        Ok(db)
+    }
+
+    /// A private database in memory with the same migrations, for tests.
+    pub fn open_in_memory() -> Result<Db> {
+        Db::open_in_memory_with(Env::system())
+    }
+
+    pub fn open_in_memory_with(env: Env) -> Result<Db> {
+        let conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        let mut db = Db { conn, path: None, env, device_id: Uuid::nil() };
+        db.migrate()?;
+        db.device_id = db.ensure_device_id()?;
+        Ok(db)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn device_id(&self) -> Uuid {
+        self.device_id
+    }
+
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.env.now()
+    }
+
+    /// Read access. Writes go through [`Db::with_tx`].
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one transaction: commit on `Ok`, roll back on `Err`.
+    pub fn with_tx<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = Tx { inner: self.conn.transaction()?, env: &self.env, device_id: self.device_id };
+        let out = f(&tx)?;
+        tx.inner.commit()?;
+        Ok(out)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current = self.schema_version()?;
+        let latest = migrations::latest_version();
+        let shown = self.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| ":memory:".into());
+        if current > latest {
+            return Err(Error::TooNew {
+                path: self.path.clone().unwrap_or_default(),
+                found: current,
+                supported: latest,
+            });
+        }
+        if current == latest {
+            return Ok(());
+        }
+        if current > 0 {
+            if let Some(path) = self.path.clone() {
+                self.backup_before_migration(&path, current)?;
+            }
+        }
+        migrations::migrations()
+            .to_latest(&mut self.conn)
+            .map_err(|e| Error::Migration { path: shown, detail: e.to_string() })
+    }
+
+    /// `VACUUM INTO` writes a consistent copy even while WAL holds recent commits.
+    fn backup_before_migration(&self, path: &Path, from_version: i64) -> Result<PathBuf> {
+        let stamp = self.env.now().format("%Y%m%d%H%M%S");
+        let backup = path.with_file_name(format!(
+            "{}.v{from_version}-{stamp}.bak",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or(DB_FILE_NAME)
+        ));
+        if backup.exists() {
+            std::fs::remove_file(&backup).map_err(|e| Error::io(&backup, e))?;
+        }
+        self.conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()])?;
+        Ok(backup)
+    }
+
+    fn ensure_device_id(&mut self) -> Result<Uuid> {
+        let env = self.env.clone();
+        self.with_tx(|tx| {
+            if let Some(id) = tx.meta_get("device_id")? {
+                return Uuid::parse_str(&id).map_err(|e| Error::Internal(format!("bad device id in meta: {e}")));
+            }
+            let id = env.new_id();
+            tx.meta_set("device_id", &id.to_string())?;
+            Ok(id)
+        })
+    }
+
+    pub fn meta_get(&self, key: &str) -> Result<Option<String>> {
+        meta_get(&self.conn, key)
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // journal_mode answers with a row; in memory it stays "memory".
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    Ok(())
+}
+
+fn check_integrity(conn: &Connection, path: &Path) -> Result<()> {
+    let mut stmt = conn.prepare("PRAGMA integrity_check").map_err(|e| corrupt_or_db(path, e))?;
+    let lines: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| corrupt_or_db(path, e))?;
+    if lines.len() == 1 && lines[0] == "ok" {
+        return Ok(());
+    }
+    Err(Error::Corrupt { path: path.to_path_buf(), detail: lines.into_iter().take(3).collect::<Vec<_>>().join("; ") })
+}
+
+fn corrupt_or_db(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            Error::Corrupt { path: path.to_path_buf(), detail: e.to_string() }
+        }
+        Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::ReadOnly) => Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, e.to_string()),
+        },
+        _ => Error::Db(e),
+    }
+}
+
+fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+/// A write transaction with the stamps every changed record needs.
+pub struct Tx<'a> {
+    inner: Transaction<'a>,
+    env: &'a Env,
+    device_id: Uuid,
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.inner
+    }
+}
+
+impl Tx<'_> {
+    pub fn new_id(&self) -> String {
+        self.env.new_id().to_string()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.env.now()
+    }
+
+    /// `now()` as stored: RFC 3339 UTC with milliseconds.
+    pub fn now_text(&self) -> String {
+        timestamp(self.env.now())
+    }
+
+    pub fn device_id(&self) -> String {
+        self.device_id.to_string()
+    }
+
+    pub fn meta_get(&self, key: &str) -> Result<Option<String>> {
+        meta_get(&self.inner, key)
+    }
+
+    pub fn meta_set(&self, key: &str, value: &str) -> Result<()> {
+        self.inner.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+/// How times are stored: RFC 3339, UTC, milliseconds; sorts as text.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| Error::Internal(format!("bad timestamp '{s}' in database: {e}")))
+}
+
+/// Reads a JSON array column.
+pub fn json_col<T: serde::de::DeserializeOwned>(row: &rusqlite::Row<'_>, col: &str) -> rusqlite::Result<T> {
+    let text: String = row.get(col)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+#[cfg(test)]
+mod tests;

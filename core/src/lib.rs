@@ -1,0 +1,23 @@
+//! qingdan-core: every domain rule of 养老服务监督清单, the SQLite store, the
+//! spreadsheet imports and the `qingdan` command line.
+//!
+//! It knows nothing of windows or Tauri: the desktop app is a thin shell over
+//! these functions, so everything here is tested without a desktop around it.
+
+pub mod catalog;
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod department;
+pub mod error;
+pub mod lang;
+pub mod registry;
+pub mod seed;
+pub mod spreadsheet;
+pub mod text;
+
+pub use clock::{Clock, Env, FixedClock, IdGen, SeqIds, SystemClock, V7Ids};
+pub use db::{Db, Tx};
+pub use error::{Error, Problem, Reason, Result};
+pub use lang::Lang;

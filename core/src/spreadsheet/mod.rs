@@ -1,0 +1,323 @@
+//! Reading the spreadsheets that government offices actually send: XLSX, XLS
+//! and ODS through calamine, CSV in UTF-8 (with or without BOM) or GB18030.
+//!
+//! What it tolerates: title rows above the header, header names that vary
+//! (each field has synonyms), merged cells (their value is copied into every
+//! cell they cover), blank rows, note and total rows, header rows repeated on
+//! each printed page, full-width digits and brackets. Rows and columns keep
+//! the numbers a spreadsheet program shows, so every problem can be found.
+//!
+//! It does not interpret values: each importer (catalog, registry,
+//! departments) decides what a field means and reports its own problems.
+
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Reader, Sheets};
+
+use crate::error::{Error, Problem, Reason, Result};
+use crate::text::{clean, fold};
+
+/// A file larger than this is refused before it is parsed.
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+pub const MAX_ROWS: usize = 100_000;
+pub const MAX_COLUMNS: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    /// The file name as shown in problems.
+    pub file: String,
+    pub sheets: Vec<Sheet>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    /// `rows[0]` is spreadsheet row 1; `rows[r][0]` is column A.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// One field an importer looks for, with the header names that mean it.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub key: &'static str,
+    /// The field's Chinese name, used in problems.
+    pub zh: &'static str,
+    pub synonyms: &'static [&'static str],
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// 0-based index of the header row.
+    pub row: usize,
+    /// (field key, 0-based column).
+    pub columns: Vec<(&'static str, usize)>,
+    /// The header's folded texts, to recognise repeated header rows.
+    signature: Vec<String>,
+}
+
+impl Header {
+    pub fn column(&self, key: &str) -> Option<usize> {
+        self.columns.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
+    }
+}
+
+/// What a row below the header is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowKind {
+    Blank,
+    /// A note, signature or total line, or the header repeated on a new page.
+    Note,
+    /// Every filled cell holds the same text (usually one merged cell across the
+    /// row): a group heading such as “一、机构养老服务”, or a stray title.
+    Single(String),
+    Data,
+}
+
+/// Opens a workbook by its extension. Every failure is an input problem that
+/// names the file.
+pub fn read(path: &Path) -> Result<Workbook> {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let fail = |reason: Reason| Error::Input(vec![Problem::new(reason).file(file.clone())]);
+    let meta = std::fs::metadata(path).map_err(|e| fail(Reason::FileUnreadable(e.to_string())))?;
+    if meta.is_dir() {
+        return Err(fail(Reason::FileUnreadable("这是一个文件夹 / this is a folder".into())));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(Reason::FileUnreadable(format!(
+            "文件大小 {} MB 超过上限 {} MB / larger than {} MB",
+            meta.len() / 1024 / 1024,
+            MAX_FILE_BYTES / 1024 / 1024,
+            MAX_FILE_BYTES / 1024 / 1024
+        ))));
+    }
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let sheets = match ext.as_str() {
+        "csv" | "txt" => {
+            let bytes = std::fs::read(path).map_err(|e| fail(Reason::FileUnreadable(e.to_string())))?;
+            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            vec![csv_sheet(&bytes, name).map_err(|r| fail(r))?]
+        }
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_calamine(path).map_err(|r| fail(r))?,
+        other => return Err(fail(Reason::UnsupportedFileType(if other.is_empty() { "（无扩展名）".into() } else { format!(".{other}") }))),
+    };
+    let sheets: Vec<Sheet> = sheets.into_iter().filter(|s| !s.rows.iter().all(|r| r.iter().all(String::is_empty))).collect();
+    if sheets.is_empty() {
+        return Err(fail(Reason::EmptyWorkbook));
+    }
+    if let Some(big) = sheets.iter().find(|s| s.rows.len() > MAX_ROWS) {
+        return Err(Error::Input(vec![Problem::new(Reason::OutOfRange {
+            value: format!("{} 行", big.rows.len()),
+            range: format!("≤ {MAX_ROWS}"),
+        })
+        .file(file)
+        .sheet(big.name.clone())]));
+    }
+    Ok(Workbook { file, sheets })
+}
+
+/// Decodes UTF-8 (BOM or not) or, failing that, GB18030 — what Excel and WPS
+/// write for “CSV” on a Chinese Windows.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+fn csv_sheet(bytes: &[u8], name: String) -> std::result::Result<Sheet, Reason> {
+    let text = decode_text(bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Reason::FileUnreadable(format!("CSV: {e}")))?;
+        if record.len() > MAX_COLUMNS {
+            return Err(Reason::OutOfRange { value: format!("{} 列", record.len()), range: format!("≤ {MAX_COLUMNS}") });
+        }
+        rows.push(record.iter().map(clean).collect());
+        if rows.len() > MAX_ROWS {
+            break;
+        }
+    }
+    Ok(Sheet { name, rows })
+}
+
+fn read_calamine(path: &Path) -> std::result::Result<Vec<Sheet>, Reason> {
+    let mut book = open_workbook_auto(path).map_err(|e| Reason::FileUnreadable(e.to_string()))?;
+    let names = book.sheet_names().to_vec();
+    let mut sheets = Vec::new();
+    for name in names {
+        let range = match book.worksheet_range(&name) {
+            Ok(r) => r,
+            // Chart sheets and the like hold no cells.
+            Err(_) => continue,
+        };
+        let Some((row0, col0)) = range.start() else { continue };
+        let (h, w) = range.get_size();
+        if w + col0 as usize > MAX_COLUMNS {
+            return Err(Reason::OutOfRange { value: format!("{} 列", w + col0 as usize), range: format!("≤ {MAX_COLUMNS}") });
+        }
+        if h + row0 as usize > MAX_ROWS + 1 {
+            return Err(Reason::OutOfRange { value: format!("{} 行", h + row0 as usize), range: format!("≤ {MAX_ROWS}") });
+        }
+        let width = col0 as usize + w;
+        let mut rows = vec![vec![String::new(); width]; row0 as usize + h];
+        for (r, c, value) in range.cells() {
+            rows[row0 as usize + r][col0 as usize + c] = cell_text(value);
+        }
+        let merged = match &mut book {
+            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        for m in merged {
+            let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
+            let Some(value) = rows.get(r0).and_then(|row| row.get(c0)).cloned() else { continue };
+            for r in r0..=(m.end.0 as usize).min(rows.len().saturating_sub(1)) {
+                for c in c0..=(m.end.1 as usize).min(width.saturating_sub(1)) {
+                    if rows[r][c].is_empty() {
+                        rows[r][c] = value.clone();
+                    }
+                }
+            }
+        }
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => clean(s),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "是".into() } else { "否".into() },
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) if t.time() == chrono::NaiveTime::MIN => t.date().format("%Y-%m-%d").to_string(),
+            Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+            None => dt.as_f64().to_string(),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// A header text reduced to what identifies it: no white space, half-width,
+/// no leading “*” (required-field mark) and no trailing colon.
+fn header_key(s: &str) -> String {
+    fold(s).trim_start_matches(['*', '★']).trim_end_matches(':').to_string()
+}
+
+fn matches_field(cell: &str, field: &Field) -> bool {
+    let key = header_key(cell);
+    if key.is_empty() {
+        return false;
+    }
+    // “床位（张）” means 床位 in 张: drop a trailing unit in brackets.
+    let base = key.find('(').map(|i| &key[..i]).unwrap_or(&key);
+    std::iter::once(field.zh).chain(field.synonyms.iter().copied()).any(|syn| {
+        let s = header_key(syn);
+        s == key || (!base.is_empty() && s == base)
+    })
+}
+
+impl Sheet {
+    /// Finds the header row among the first 30 rows: the row that names the
+    /// most fields, with every required one present. `None` when no row names
+    /// at least two fields, or none names all required fields.
+    pub fn find_header(&self, fields: &[Field]) -> Option<Header> {
+        let mut best: Option<Header> = None;
+        for (r, row) in self.rows.iter().enumerate().take(30) {
+            let mut columns: Vec<(&'static str, usize)> = Vec::new();
+            for (c, cell) in row.iter().enumerate() {
+                if let Some(f) = fields.iter().find(|f| matches_field(cell, f)) {
+                    if !columns.iter().any(|(k, _)| *k == f.key) {
+                        columns.push((f.key, c));
+                    }
+                }
+            }
+            let has_required = fields.iter().filter(|f| f.required).all(|f| columns.iter().any(|(k, _)| *k == f.key));
+            if columns.len() >= 2 && has_required && best.as_ref().is_none_or(|b| columns.len() > b.columns.len()) {
+                let signature = row.iter().map(|c| header_key(c)).collect();
+                best = Some(Header { row: r, columns, signature });
+            }
+        }
+        best
+    }
+
+    /// The header row that came closest, for telling the user which columns are missing.
+    pub fn missing_required(&self, fields: &[Field]) -> Vec<&'static str> {
+        let best_row = self
+            .rows
+            .iter()
+            .take(30)
+            .max_by_key(|row| fields.iter().filter(|f| row.iter().any(|c| matches_field(c, f))).count());
+        fields
+            .iter()
+            .filter(|f| f.required)
+            .filter(|f| !best_row.is_some_and(|row| row.iter().any(|c| matches_field(c, f))))
+            .map(|f| f.zh)
+            .collect()
+    }
+
+    pub fn classify(&self, header: &Header, row: usize) -> RowKind {
+        let cells = &self.rows[row];
+        let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+        if filled.is_empty() {
+            return RowKind::Blank;
+        }
+        let signature: Vec<String> = cells.iter().map(|c| header_key(c)).collect();
+        if signature == header.signature {
+            return RowKind::Note;
+        }
+        let first = fold(filled[0]);
+        const NOTE_PREFIXES: &[&str] = &[
+            "注:", "注1", "注2", "注(", "注、", "备注", "说明", "填表说明", "填报说明", "制表", "审核", "填表人", "填报人",
+            "填报单位", "单位负责人", "数据来源", "合计", "总计", "小计",
+        ];
+        if NOTE_PREFIXES.iter().any(|p| first.starts_with(&fold(p))) || first == "注" {
+            return RowKind::Note;
+        }
+        if filled.iter().all(|c| *c == filled[0]) && (filled.len() > 1 || header.columns.len() > 1) {
+            return RowKind::Single(filled[0].clone());
+        }
+        RowKind::Data
+    }
+
+    /// The text of a field in a row, empty when the column is absent.
+    pub fn get<'a>(&'a self, header: &Header, row: usize, key: &str) -> &'a str {
+        header.column(key).and_then(|c| self.rows[row].get(c)).map(String::as_str).unwrap_or("")
+    }
+
+    /// A problem located at a field of a row.
+    pub fn problem(&self, file: &str, header: &Header, row: usize, field: &Field, reason: Reason) -> Problem {
+        let mut p = Problem::new(reason).file(file).sheet(self.name.clone()).row(row as u32 + 1).field(field.zh);
+        if let Some(c) = header.column(field.key) {
+            p = p.column(c);
+        }
+        p
+    }
+}
+
+/// Splits a cell that lists several values: “查阅资料、现场查看”, “民政局；财政局”.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', ';', '；', '/', '|', '\n'])
+        .map(|p| clean(p))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Whether a cell says “yes”: 是, √, Y, 1, true.
+pub fn parse_flag(s: &str) -> Option<bool> {
+    match fold(s).as_str() {
+        "" | "否" | "×" | "x" | "n" | "no" | "false" | "0" | "不是" | "无" | "-" => Some(false),
+        "是" | "√" | "✓" | "✔" | "y" | "yes" | "true" | "1" | "有" => Some(true),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;
