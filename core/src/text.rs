@@ -22,7 +22,9 @@ pub fn clean(s: &str) -> String {
         if gap {
             // A line break inside a Chinese cell wraps text; it is not a word gap.
             let prev_wide = out.chars().last().is_some_and(is_wide);
-            if !(gap_has_break && (prev_wide || is_wide(ch))) {
+            let prev_punct = out.chars().last().is_some_and(is_fullwidth_punct);
+            let drop = (gap_has_break && (prev_wide || is_wide(ch))) || prev_punct || is_fullwidth_punct(ch);
+            if !drop {
                 out.push(' ');
             }
         }
@@ -40,6 +42,11 @@ pub fn fold(s: &str) -> String {
         .filter(|c| !c.is_whitespace())
         .map(|c| c.to_ascii_lowercase())
         .collect()
+}
+
+/// Full-width punctuation never takes a space beside it.
+fn is_fullwidth_punct(ch: char) -> bool {
+    matches!(ch as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
 }
 
 /// CJK ideographs and the full-width punctuation written between them: no

@@ -1,0 +1,40 @@
+// The one door to the desktop shell. Every command of docs/ipc.md goes
+// through `invoke`, which rejects with an `IpcError` and nothing else, so a
+// view never needs to guess what a failure looks like.
+
+import { invoke as tauriInvoke, isTauri } from '@tauri-apps/api/core';
+
+import type { IpcError } from '../bindings/IpcError';
+import { lang } from '../i18n';
+import { normaliseError } from './errors';
+
+/** The command names of docs/ipc.md; a typo here is a type error, not a runtime "command not found". */
+export type Command =
+  | 'app_info'
+  | 'catalog_versions'
+  | 'catalog_groups'
+  | 'catalog_items'
+  | 'department_list'
+  | 'jurisdiction_list'
+  | 'facility_list'
+  | 'facility_get';
+
+/** Arguments travel with camelCase keys (Tauri's default); the structs inside keep Rust's snake_case. */
+export type Args = Record<string, unknown>;
+
+function outsideShell(): IpcError {
+  const message =
+    lang.value === 'zh'
+      ? '本界面须在“养老服务监督清单”桌面程序中运行，在浏览器中无法读取数据。'
+      : 'This screen must run inside the Qingdan desktop program; a browser cannot read the data.';
+  return { code: 'internal', message, problems: [] };
+}
+
+export async function invoke<T>(command: Command, args?: Args): Promise<T> {
+  if (!isTauri()) throw outsideShell();
+  try {
+    return await tauriInvoke<T>(command, args);
+  } catch (raw) {
+    throw normaliseError(raw);
+  }
+}
