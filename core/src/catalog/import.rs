@@ -91,7 +91,12 @@ pub fn parse_workbook(book: &spreadsheet::Workbook, stem: &str, options: &Import
             let at = |key: &str, reason: Reason| sheet.problem(&book.file, &header, r, field(key), reason);
             match sheet.classify(&header, r) {
                 RowKind::Blank | RowKind::Note => continue,
-                RowKind::Single(text) if sheet.get(&header, r, "requirement").is_empty() || header.column("group").is_none() => {
+                // A lone code or number is an item with its other cells empty, not a heading.
+                RowKind::Single(text)
+                    if explicit_code(&text).is_none()
+                        && crate::text::parse_count(&text).is_none()
+                        && (sheet.get(&header, r, "requirement").is_empty() || header.column("group").is_none()) =>
+                {
                     group_name = Some(strip_ordinals(&text));
                     continue;
                 }
