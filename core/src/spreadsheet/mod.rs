@@ -303,11 +303,25 @@ impl Sheet {
 }
 
 /// Splits a cell that lists several values: “查阅资料、现场查看”, “民政局；财政局”.
+/// A separator inside brackets belongs to the value: “县（市、区）政府” is one.
 pub fn split_list(s: &str) -> Vec<String> {
-    s.split(['、', ',', '，', ';', '；', '/', '|', '\n'])
-        .map(|p| clean(p))
-        .filter(|p| !p.is_empty())
-        .collect()
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    for ch in s.chars() {
+        match ch {
+            '（' | '(' | '〔' | '【' | '《' => depth += 1,
+            '）' | ')' | '〕' | '】' | '》' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && matches!(ch, '、' | ',' | '，' | ';' | '；' | '/' | '|' | '\n') {
+            parts.push(std::mem::take(&mut current));
+        } else {
+            current.push(ch);
+        }
+    }
+    parts.push(current);
+    parts.into_iter().map(|p| clean(&p)).filter(|p| !p.is_empty()).collect()
 }
 
 /// Whether a cell says “yes”: 是, √, Y, 1, true.

@@ -117,6 +117,7 @@ fn missing_file_is_a_problem() {
 #[rstest]
 #[case("查阅资料、现场查看", vec!["查阅资料", "现场查看"])]
 #[case("民政局；财政局, 卫健委", vec!["民政局", "财政局", "卫健委"])]
+#[case("县（市、区）政府、职能部门", vec!["县（市、区）政府", "职能部门"])]
 #[case("", vec![])]
 fn lists_split_on_chinese_and_ascii_separators(#[case] s: &str, #[case] want: Vec<&str>) {
     assert_eq!(split_list(s), want);
