@@ -124,3 +124,54 @@ fn demo_registry_filters_by_county_kind_and_search() {
     assert_eq!(refresh.facilities.created, 0, "refreshing the demo adds nothing");
     assert_eq!(refresh.facilities.unchanged, report.facilities.created);
 }
+
+mod partial_imports {
+    use super::*;
+    use proptest::prelude::*;
+    use qingdan_core::registry::import::read_file;
+
+    fn table_dump(db: &Db) -> Vec<String> {
+        let mut st = db.conn().prepare("SELECT name, county_id, coalesce(beds, -1), updated_at FROM facility ORDER BY id").unwrap();
+        let rows = st.query_map([], |r| Ok(format!("{}|{}|{}|{}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)));
+        rows.unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// A ledger with any mix of good and bad rows either imports whole or
+        /// leaves the registry exactly as it was.
+        #[test]
+        fn a_bad_row_never_leaves_a_partial_import(rows in prop::collection::vec(
+            (prop_oneof![Just("汝阳县".to_string()), Just("嵩县".to_string()), Just(String::new())],
+             prop_oneof!["[甲乙丙丁]{1,2}院".prop_map(String::from), Just(String::new())],
+             prop_oneof![Just("敬老院".to_string()), Just("养老机构".to_string()), Just("托儿所".to_string())],
+             prop_oneof!["[0-9]{1,3}".prop_map(String::from), Just("十张".to_string()), Just(String::new())]),
+            1..12,
+        )) {
+            let (env, _) = Env::fixed(FixedClock::default_test_time());
+            let mut db = Db::open_in_memory_with(env).unwrap();
+            demo::populate(&mut db).unwrap();
+            let before = table_dump(&db);
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("ledger.csv");
+            let mut text = String::from("所属县区,机构名称,机构类型,床位数\n");
+            for (c, n, k, b) in &rows {
+                text.push_str(&format!("{c},{n},{k},{b}\n"));
+            }
+            std::fs::write(&path, text).unwrap();
+            let counties: Vec<String> = registry::counties(&db).unwrap().into_iter().map(|c| c.name).collect();
+            match read_file(&path, &counties) {
+                Ok(ledger) => {
+                    let r = db.with_tx(|tx| registry::upsert_facilities(tx, None, &ledger.facilities)).unwrap();
+                    prop_assert_eq!((r.created + r.updated + r.unchanged) as usize, ledger.facilities.len());
+                    prop_assert_eq!(ledger.facilities.len(), rows.len(), "every row was good");
+                }
+                Err(e) => {
+                    prop_assert!(!e.problems().is_empty());
+                    prop_assert_eq!(before, table_dump(&db), "refused: nothing written");
+                }
+            }
+        }
+    }
+}
