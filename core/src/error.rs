@@ -95,6 +95,7 @@ fn en_noun(zh: &str) -> &str {
         "部门" => "department",
         "县（市、区）" => "county/district",
         "文件" => "file",
+        "条目" => "catalog item",
         _ => zh,
     }
 }

@@ -61,6 +61,8 @@ fn catalog_search_and_filters() {
     assert_eq!(catalog::list_items(&db, &q(Some(ItemKind::Indicator), "S01")).unwrap().len(), 0);
     assert_eq!(catalog::list_items(&db, &q(None, "S01")).unwrap()[0].code, "S01");
     assert!(catalog::list_items(&db, &q(None, "100%_")).unwrap().is_empty(), "LIKE wildcards are literal");
+    assert_eq!(catalog::get_item(&db, None, "s07").unwrap().code, "S07");
+    assert_eq!(catalog::get_item(&db, None, "S99").unwrap_err().exit_code(), 2);
     let groups = catalog::groups(&db, None).unwrap();
     assert_eq!(groups.iter().map(|g| g.item_count).sum::<u32>(), 117);
 }

@@ -213,7 +213,7 @@ fn resolve_version(db: &Db, id: Option<&str>) -> Result<String> {
         return active_version_id(db)?.ok_or(Error::NotFound { what: "目录版本", key: "（尚未导入任何目录）".into() });
     };
     let mut st = db.conn().prepare("SELECT id FROM catalog_version WHERE id = ?1 OR id LIKE ?2 || '%' ESCAPE '\\'")?;
-    let pattern = id.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let pattern = crate::db::escape_like(id);
     let found: Vec<String> = st.query_map(params![id, pattern], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     if let Some(exact) = found.iter().find(|f| f.as_str() == id) {
         return Ok(exact.clone());
@@ -246,9 +246,7 @@ pub fn groups(db: &Db, version_id: Option<&str>) -> Result<Vec<CatalogGroup>> {
 
 pub fn list_items(db: &Db, query: &ItemQuery) -> Result<Vec<CatalogItem>> {
     let version = resolve_version(db, query.version_id.as_deref())?;
-    let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| {
-        format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
-    });
+    let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(crate::db::like_pattern);
     let mut st = db.conn().prepare(
         "SELECT i.*, g.name AS group_name FROM catalog_item i JOIN catalog_group g ON g.id = i.group_id
          WHERE i.version_id = ?1
@@ -264,6 +262,22 @@ pub fn list_items(db: &Db, query: &ItemQuery) -> Result<Vec<CatalogItem>> {
         item_from_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One item by its code in a version (the active one by default), e.g. to
+/// open the item a duty of the 责任清单 links to.
+pub fn get_item(db: &Db, version_id: Option<&str>, code: &str) -> Result<CatalogItem> {
+    let version = resolve_version(db, version_id)?;
+    let code = code.trim().to_ascii_uppercase();
+    db.conn()
+        .query_row(
+            "SELECT i.*, g.name AS group_name FROM catalog_item i JOIN catalog_group g ON g.id = i.group_id
+             WHERE i.version_id = ?1 AND i.code = ?2",
+            params![version, code],
+            item_from_row,
+        )
+        .optional()?
+        .ok_or(Error::NotFound { what: "条目", key: code })
 }
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<CatalogItem> {

@@ -266,6 +266,16 @@ pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>> {
         .map_err(|e| Error::Internal(format!("bad timestamp '{s}' in database: {e}")))
 }
 
+/// Escapes `%`, `_` and `\\` for a `LIKE … ESCAPE '\\'` pattern.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A “contains” pattern for `LIKE … ESCAPE '\\'`: user text is matched literally.
+pub fn like_pattern(s: &str) -> String {
+    format!("%{}%", escape_like(s))
+}
+
 /// Reads a JSON array column.
 pub fn json_col<T: serde::de::DeserializeOwned>(row: &rusqlite::Row<'_>, col: &str) -> rusqlite::Result<T> {
     let text: String = row.get(col)?;

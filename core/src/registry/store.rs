@@ -213,7 +213,7 @@ const FACILITY_SELECT: &str = "
 
 pub fn facility_list(db: &Db, query: &FacilityQuery) -> Result<Vec<Facility>> {
     let county = query.county.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(like_pattern);
+    let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(crate::db::like_pattern);
     let sql = format!(
         "{FACILITY_SELECT}
          WHERE (?1 IS NULL OR c.id = ?1 OR c.name = ?1)
@@ -256,8 +256,4 @@ fn facility_from_row(r: &Row<'_>) -> rusqlite::Result<Facility> {
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
     })
-}
-
-pub(crate) fn like_pattern(s: &str) -> String {
-    format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
