@@ -7,15 +7,19 @@
 pub mod catalog;
 pub mod cli;
 pub mod clock;
+pub mod changelog;
 pub mod db;
 pub mod demo;
 pub mod department;
 pub mod error;
+pub mod inspection;
+pub mod evidence;
 pub mod lang;
 pub mod registry;
 pub mod seed;
 pub mod spreadsheet;
 pub mod text;
+mod vocabulary;
 
 pub use clock::{Clock, Env, FixedClock, IdGen, SeqIds, SystemClock, V7Ids};
 pub use db::{Db, Tx};

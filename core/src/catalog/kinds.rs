@@ -2,55 +2,7 @@
 //! kind, severity. Each has a stable slug (stored, and in JSON), a Chinese and
 //! an English label, and a parser that accepts what office spreadsheets write.
 
-use serde::{Deserialize, Serialize};
-
-use crate::lang::Lang;
-use crate::text::fold;
-
-/// Generates label/slug/parse for a closed vocabulary. Synonyms are compared
-/// after [`fold`], so full-width forms and spaces do not matter.
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $slug:literal, $zh:literal, $en:literal, [$($syn:literal),*];)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn slug(self) -> &'static str {
-                match self { $($name::$variant => $slug),+ }
-            }
-
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self { $($name::$variant => lang.pick($zh, $en)),+ }
-            }
-
-            pub fn from_slug(s: &str) -> Option<Self> {
-                match s { $($slug => Some($name::$variant),)+ _ => None }
-            }
-
-            /// Accepts the slug, the Chinese label, the English label and the synonyms.
-            pub fn parse(s: &str) -> Option<Self> {
-                let f = fold(s);
-                if f.is_empty() { return None; }
-                $(
-                    if f == $slug || f == fold($zh) || f == fold($en) $(|| f == fold($syn))* {
-                        return Some($name::$variant);
-                    }
-                )+
-                None
-            }
-
-            /// The accepted Chinese labels, for error messages.
-            pub fn expected_zh() -> String {
-                [$($zh),+].join("、")
-            }
-        }
-    };
-}
+use crate::vocabulary::vocabulary;
 
 vocabulary! {
     /// 衡量标准 (from the regulation) or 工作指标 (from policies).

@@ -13,7 +13,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::catalog::{self, ItemKind, ItemQuery, TargetKind};
+use crate::catalog::{self, ItemKind, ItemQuery, Severity, TargetKind};
+use crate::evidence::EvidenceStore;
+use crate::inspection::{self, InspectionKind, ItemPatch, Scope, StartInspection, Verdict};
 use crate::db::{default_db_path, Db};
 use crate::error::{Error, Reason, Result};
 use crate::lang::Lang;
@@ -29,6 +31,9 @@ struct Cli {
     /// Language of messages: zh (default) or en
     #[arg(long, global = true, default_value = "zh", env = "QINGDAN_LANG")]
     lang: Lang,
+    /// Who is making the change, for the change log (default: the system user)
+    #[arg(long, global = true, env = "QINGDAN_ACTOR")]
+    actor: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,6 +53,81 @@ enum Command {
     /// The registry of facilities
     #[command(subcommand)]
     Facility(FacilityCmd),
+    /// Field inspections: start, record verdicts, sign off
+    #[command(subcommand)]
+    Inspection(InspectionCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum InspectionCmd {
+    /// Start an inspection of a facility, county/district or department; prints the new id
+    Start {
+        /// Facility id, county/district id (its government) or department id
+        #[arg(long)]
+        target: String,
+        /// 执法检查, 专项督查, 暗访, 回头看, 自查核查 (or law_enforcement, special, unannounced, look_back, self_check_review)
+        #[arg(long, value_parser = parse_inspection_kind)]
+        kind: InspectionKind,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        /// Supervision group, e.g. 第一组
+        #[arg(long)]
+        group: String,
+        #[arg(long, default_value = "")]
+        leader: String,
+        #[arg(long = "member", value_name = "NAME")]
+        members: Vec<String>,
+        /// Facility representative present
+        #[arg(long = "representative", value_name = "NAME")]
+        representatives: Vec<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Record a verdict on one item; exits 0 only once it is on disk
+    Record {
+        id: String,
+        item_code: String,
+        /// 符合, 基本符合, 不符合, 不适用 (or compliant, partial, noncompliant, na)
+        #[arg(value_parser = parse_verdict)]
+        verdict: Verdict,
+        #[arg(long)]
+        finding: Option<String>,
+        #[arg(long, value_parser = parse_severity)]
+        severity: Option<Severity>,
+        #[arg(long, value_parser = parse_scope)]
+        scope: Option<Scope>,
+        /// Why the item does not apply (with 不适用)
+        #[arg(long)]
+        na_reason: Option<String>,
+        /// A photo (JPG/PNG) or PDF to attach; repeatable
+        #[arg(long = "evidence", value_name = "FILE")]
+        evidence: Vec<PathBuf>,
+        /// Correct a signed inspection (needs --reason)
+        #[arg(long, requires = "reason")]
+        amend: bool,
+        #[arg(long, requires = "amend")]
+        reason: Option<String>,
+    },
+    /// Sign off and lock an inspection
+    Sign {
+        id: String,
+        #[arg(long = "inspector", value_name = "NAME", required = true, num_args = 1..)]
+        inspectors: Vec<String>,
+        #[arg(long)]
+        representative: String,
+    },
+    List {
+        #[arg(long)]
+        target: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    Show {
+        id: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,6 +204,22 @@ fn parse_item_kind(s: &str) -> std::result::Result<ItemKind, String> {
     ItemKind::parse(s).ok_or_else(|| format!("“{s}”不是有效的类型，应为 standard（衡量标准）或 indicator（工作指标）"))
 }
 
+fn parse_inspection_kind(s: &str) -> std::result::Result<InspectionKind, String> {
+    InspectionKind::parse(s).ok_or_else(|| format!("“{s}”不是有效的检查类型，应为：{}", InspectionKind::expected_zh()))
+}
+
+fn parse_verdict(s: &str) -> std::result::Result<Verdict, String> {
+    Verdict::parse(s).ok_or_else(|| format!("“{s}”不是有效的结论，应为：{}（或 compliant、partial、noncompliant、na）", Verdict::expected_zh()))
+}
+
+fn parse_severity(s: &str) -> std::result::Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("“{s}”不是有效的严重程度，应为：{}", Severity::expected_zh()))
+}
+
+fn parse_scope(s: &str) -> std::result::Result<Scope, String> {
+    Scope::parse(s).ok_or_else(|| format!("“{s}”不是有效的问题范围，应为：{}", Scope::expected_zh()))
+}
+
 fn parse_target_kind(s: &str) -> std::result::Result<TargetKind, String> {
     TargetKind::parse(s).ok_or_else(|| {
         let slugs: Vec<&str> = TargetKind::ALL.iter().map(|k| k.slug()).collect();
@@ -166,8 +262,23 @@ fn open(path: Option<PathBuf>) -> Result<Db> {
     Db::open(path)
 }
 
+/// The change log's “who”: `--actor`, else the system user.
+fn actor(given: Option<String>) -> String {
+    given
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .map(|s| crate::text::clean(&s))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "本机用户".into())
+}
+
+fn evidence_store(db: &Db) -> Result<EvidenceStore> {
+    db.path().map(EvidenceStore::beside).ok_or_else(|| Error::Internal("evidence needs a database file".into()))
+}
+
 fn execute(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let lang = cli.lang;
+    let actor = actor(cli.actor);
     let mut db = open(cli.db)?;
     let w = &mut output::Writer { out, lang };
     match cli.command {
@@ -224,6 +335,38 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let list = registry::facility_list(&db, &FacilityQuery { county, kind, search })?;
             w.facilities(&list, json.json)
         }
+        Command::Inspection(cmd) => inspection_cmd(&mut db, cmd, &actor, w),
+    }
+}
+
+fn inspection_cmd(db: &mut Db, cmd: InspectionCmd, actor: &str, w: &mut output::Writer<'_>) -> Result<()> {
+    match cmd {
+        InspectionCmd::Start { target, kind, date, group, leader, members, representatives, json } => {
+            let input = StartInspection { target_id: target, kind, date, group, leader, members, representatives };
+            let detail = inspection::start(db, &input, actor)?;
+            w.inspection_started(&detail, json.json)
+        }
+        InspectionCmd::Record { id, item_code, verdict, finding, severity, scope, na_reason, evidence, amend: _, reason } => {
+            let store = evidence_store(db)?;
+            let files = evidence.iter().map(|p| store.put_file(p, "--evidence")).collect::<Result<Vec<_>>>()?;
+            let patch = ItemPatch {
+                verdict: Some(Some(verdict)),
+                finding,
+                severity: severity.map(Some),
+                scope: scope.map(Some),
+                na_reason,
+                evidence: Vec::new(),
+                amend_reason: reason,
+            };
+            let item = inspection::record(db, &id, &item_code, &patch, &files, actor)?;
+            w.recorded(&item)
+        }
+        InspectionCmd::Sign { id, inspectors, representative } => {
+            let signoff = inspection::sign(db, &id, &inspectors, &representative, None, actor)?;
+            w.signed(&id, &signoff)
+        }
+        InspectionCmd::List { target, json } => w.inspections(&inspection::list(db, target.as_deref())?, json.json),
+        InspectionCmd::Show { id, json } => w.inspection(&inspection::show(db, &id)?, json.json),
     }
 }
 

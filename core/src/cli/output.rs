@@ -11,6 +11,7 @@ use crate::db::Db;
 use crate::demo::DemoReport;
 use crate::department::{Department, DepartmentOutcome};
 use crate::error::{Error, Result};
+use crate::inspection::{ChecklistItem, Gap, InspectionDetail, InspectionStatus, InspectionSummary, SignOff, Verdict};
 use crate::lang::Lang;
 use crate::registry::{Facility, UpsertReport};
 use crate::seed::SeedReport;
@@ -244,6 +245,93 @@ impl Writer<'_> {
             ))?;
         }
         self.zh_en(format!("共 {} 家", list.len()), format!("{} facilities", list.len()))
+    }
+}
+
+impl Writer<'_> {
+    pub fn inspection_started(&mut self, d: &InspectionDetail, json: bool) -> Result<()> {
+        if json {
+            return self.json(&serde_json::json!({
+                "id": d.summary.id,
+                "target_id": d.summary.target_id,
+                "target_name": d.summary.target_name,
+                "catalog_version_id": d.summary.catalog_version_id,
+                "items": d.items.len(),
+            }));
+        }
+        self.line(&d.summary.id)
+    }
+
+    pub fn recorded(&mut self, it: &ChecklistItem) -> Result<()> {
+        let verdict = it.verdict.map(|v| v.label(self.lang)).unwrap_or("—");
+        self.zh_en(format!("已保存：{} {} —— {verdict}", it.code, it.title), format!("saved: {} {} — {verdict}", it.code, it.title))?;
+        let missing: Vec<&str> = match it.verdict {
+            Some(Verdict::Partial) if it.finding.is_empty() => vec![Gap::FindingMissing.text(self.lang)],
+            Some(Verdict::Noncompliant) => [
+                (it.finding.is_empty(), Gap::FindingMissing),
+                (it.severity.is_none(), Gap::SeverityMissing),
+                (it.scope.is_none(), Gap::ScopeMissing),
+            ]
+            .into_iter()
+            .filter(|(m, _)| *m)
+            .map(|(_, g)| g.text(self.lang))
+            .collect(),
+            Some(Verdict::NotApplicable) if it.na_reason.is_empty() => vec![Gap::NaReasonMissing.text(self.lang)],
+            _ => Vec::new(),
+        };
+        if !missing.is_empty() {
+            let sep = self.lang.pick("；", "; ");
+            self.zh_en(format!("签字前尚需补充：{}", missing.join(sep)), format!("before signing, still needed: {}", missing.join(sep)))?;
+        }
+        Ok(())
+    }
+
+    pub fn signed(&mut self, id: &str, s: &SignOff) -> Result<()> {
+        self.zh_en(
+            format!("检查 {id} 已签字确认（检查人员：{}；机构代表：{}），此后修改须说明理由。", s.inspectors.join("、"), s.representative),
+            format!("inspection {id} is signed (inspectors: {}; representative: {}); later corrections need a reason.", s.inspectors.join(", "), s.representative),
+        )
+    }
+
+    pub fn inspections(&mut self, list: &[InspectionSummary], json: bool) -> Result<()> {
+        if json {
+            return self.json(list);
+        }
+        for i in list {
+            let status = match i.status {
+                InspectionStatus::Draft => self.lang.pick("草稿", "draft"),
+                InspectionStatus::Signed => self.lang.pick("已签字", "signed"),
+            };
+            self.line(&format!(
+                "{}  {}  {}  {}  {}  {}/{}  {status}",
+                i.id,
+                i.date,
+                i.kind.label(self.lang),
+                i.target_name,
+                i.group,
+                i.answered,
+                i.total
+            ))?;
+        }
+        self.zh_en(format!("共 {} 次检查", list.len()), format!("{} inspections", list.len()))
+    }
+
+    pub fn inspection(&mut self, d: &InspectionDetail, json: bool) -> Result<()> {
+        if json {
+            return self.json(d);
+        }
+        let s = &d.summary;
+        self.line(&format!("{}  {}  {}  {}  {}", s.target_name, s.date, s.kind.label(self.lang), s.group, s.leader))?;
+        for it in &d.items {
+            let verdict = it.verdict.map(|v| v.label(self.lang)).unwrap_or("—");
+            let sev = it.severity.map(|v| format!(" [{}]", v.label(self.lang))).unwrap_or_default();
+            let finding = if it.finding.is_empty() { String::new() } else { format!("  {}", it.finding) };
+            self.line(&format!("  {}  {}  {verdict}{sev}{finding}", it.code, it.title))?;
+        }
+        self.zh_en(
+            format!("已检查 {}/{} 项，不符合 {} 项，基本符合 {} 项", s.answered, s.total, s.noncompliant, s.partial),
+            format!("{}/{} answered, {} non-compliant, {} partly compliant", s.answered, s.total, s.noncompliant, s.partial),
+        )
     }
 }
 

@@ -115,14 +115,122 @@ CREATE TABLE facility (
 CREATE INDEX facility_kind ON facility (kind);
 "#;
 
+/// Field inspection: inspections pinned to a catalog version, one row per
+/// checklist item, evidence by content hash, suggestions, sign-off,
+/// amendments after signing, and the append-only change log.
+const V2_INSPECTION: &str = r#"
+CREATE TABLE attachment (
+    sha256        TEXT PRIMARY KEY,
+    media_type    TEXT NOT NULL CHECK (media_type IN ('image/jpeg', 'image/png', 'application/pdf')),
+    size          INTEGER NOT NULL CHECK (size > 0),
+    width         INTEGER,
+    height        INTEGER,
+    original_name TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    device_id     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE inspection (
+    id                 TEXT PRIMARY KEY,
+    target_kind        TEXT NOT NULL,
+    target_id          TEXT NOT NULL,
+    target_name        TEXT NOT NULL,
+    kind               TEXT NOT NULL CHECK (kind IN ('law_enforcement', 'special', 'unannounced', 'look_back', 'self_check_review')),
+    date               TEXT NOT NULL,
+    catalog_version_id TEXT NOT NULL REFERENCES catalog_version(id),
+    group_name         TEXT NOT NULL,
+    leader             TEXT NOT NULL DEFAULT '',
+    members            TEXT NOT NULL DEFAULT '[]',
+    representatives    TEXT NOT NULL DEFAULT '[]',
+    status             TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'signed')),
+    signed_at          TEXT,
+    signed_inspectors  TEXT NOT NULL DEFAULT '[]',
+    signed_representative TEXT NOT NULL DEFAULT '',
+    signature_sha256   TEXT REFERENCES attachment(sha256),
+    last_item_code     TEXT,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    device_id          TEXT NOT NULL
+) STRICT;
+CREATE INDEX inspection_target ON inspection (target_id, date);
+
+CREATE TABLE inspection_item (
+    id            TEXT PRIMARY KEY,
+    inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+    item_code     TEXT NOT NULL,
+    position      INTEGER NOT NULL,
+    added_by_hand INTEGER NOT NULL DEFAULT 0 CHECK (added_by_hand IN (0, 1)),
+    verdict       TEXT CHECK (verdict IN ('compliant', 'partial', 'noncompliant', 'na')),
+    finding       TEXT NOT NULL DEFAULT '',
+    severity      TEXT CHECK (severity IN ('general', 'serious', 'major')),
+    scope         TEXT CHECK (scope IN ('individual', 'partial', 'widespread')),
+    na_reason     TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    device_id     TEXT NOT NULL,
+    UNIQUE (inspection_id, item_code)
+) STRICT;
+
+CREATE TABLE evidence (
+    id            TEXT PRIMARY KEY,
+    inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+    item_code     TEXT,
+    sha256        TEXT NOT NULL REFERENCES attachment(sha256),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    device_id     TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX evidence_once ON evidence (inspection_id, coalesce(item_code, ''), sha256);
+
+CREATE TABLE suggestion (
+    id            TEXT PRIMARY KEY,
+    inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+    item_code     TEXT,
+    text          TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    device_id     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE amendment (
+    id            TEXT PRIMARY KEY,
+    inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+    item_code     TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    before        TEXT NOT NULL,   -- JSON of the item's verdict, finding, severity, scope
+    after         TEXT NOT NULL,
+    actor         TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    device_id     TEXT NOT NULL
+) STRICT;
+
+-- The audit trail and the raw material of file sync: never updated, never deleted.
+CREATE TABLE change_log (
+    id        TEXT PRIMARY KEY,
+    at        TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    field     TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT
+) STRICT;
+CREATE INDEX change_log_entity ON change_log (entity, entity_id);
+CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
+BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
+CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
+BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1_FOUNDATION)])
+    Migrations::new(vec![M::up(V1_FOUNDATION), M::up(V2_INSPECTION)])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub fn latest_version() -> i64 {
     // One per entry of `migrations()`.
-    1
+    2
 }
 
 #[cfg(test)]
