@@ -70,6 +70,7 @@ vocabulary! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lang;
     use rstest::rstest;
 
     #[rstest]
