@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod lang;
 pub mod registry;
 pub mod seed;
+pub mod settings;
 pub mod spreadsheet;
 pub mod text;
 mod vocabulary;

@@ -262,24 +262,17 @@ fn open(path: Option<PathBuf>) -> Result<Db> {
     Db::open(path)
 }
 
-/// The change log's “who”: `--actor`, else the system user.
-fn actor(given: Option<String>) -> String {
-    given
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .map(|s| crate::text::clean(&s))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "本机用户".into())
-}
-
 fn evidence_store(db: &Db) -> Result<EvidenceStore> {
     db.path().map(EvidenceStore::beside).ok_or_else(|| Error::Internal("evidence needs a database file".into()))
 }
 
 fn execute(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let lang = cli.lang;
-    let actor = actor(cli.actor);
     let mut db = open(cli.db)?;
+    let actor = match cli.actor.map(|a| crate::text::clean(&a)).filter(|a| !a.is_empty()) {
+        Some(a) => a,
+        None => crate::settings::user_name(&db)?,
+    };
     let w = &mut output::Writer { out, lang };
     match cli.command {
         Command::Init => {
