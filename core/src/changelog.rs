@@ -36,11 +36,11 @@ pub fn record(
     if old == new {
         return Ok(false);
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO change_log (id, at, device_id, actor, entity, entity_id, field, old_value, new_value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![tx.new_id(), tx.now_text(), tx.device_id(), actor, entity, entity_id, field, old, new],
-    )?;
+    )?
+    .execute(params![tx.new_id(), tx.now_text(), tx.device_id(), actor, entity, entity_id, field, old, new])?;
     Ok(true)
 }
 

@@ -117,6 +117,9 @@ impl EvidenceStore {
             if w as u64 * h as u64 > MAX_PIXELS {
                 return Err(problem(Reason::OutOfRange { value: format!("{w}×{h}"), range: "≤ 8000 万像素".into() }));
             }
+            if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+                return Err(problem(Reason::FileUnreadable("JPG 文件不完整 / the JPEG is truncated".into())));
+            }
             let img = image::load_from_memory_with_format(bytes, format).map_err(|e| {
                 problem(Reason::FileUnreadable(format!("图片已损坏 / the image is damaged: {e}")))
             })?;
@@ -189,6 +192,51 @@ fn sniff(bytes: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Whether a JPEG runs to its end-of-image marker. The decoder paints a cut
+/// file grey without complaint, so a half-copied photo would be kept as
+/// evidence. Walks the marker segments (an EXIF thumbnail inside APP1 is
+/// skipped whole) and the entropy-coded scans (where FF is stuffed as FF 00);
+/// anything after the end marker, such as a phone's trailer, is ignored.
+fn jpeg_is_complete(b: &[u8]) -> bool {
+    let is_restart = |m: u8| (0xD0..=0xD7).contains(&m);
+    let mut i = 2;
+    while i + 1 < b.len() {
+        if b[i] != 0xFF {
+            return false;
+        }
+        let marker = b[i + 1];
+        match marker {
+            0xD9 => return true,
+            0xFF => {
+                i += 1;
+                continue;
+            }
+            0x01 => {
+                i += 2;
+                continue;
+            }
+            m if is_restart(m) => {
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        let Some(len) = b.get(i + 2..i + 4).map(|l| u16::from_be_bytes([l[0], l[1]]) as usize) else {
+            return false;
+        };
+        if len < 2 {
+            return false;
+        }
+        i += 2 + len;
+        if marker == 0xDA {
+            while i + 1 < b.len() && !(b[i] == 0xFF && b[i + 1] != 0x00 && !is_restart(b[i + 1])) {
+                i += 1;
+            }
+        }
+    }
+    false
 }
 
 /// Temporary file, fsync, rename, fsync of the folder: the name appears only
@@ -274,6 +322,31 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains(want) && msg.contains(name), "{msg}");
         assert!(!dir.path().join("ev").exists(), "nothing was written");
+    }
+
+    fn jpeg(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7 % 256) as u8, (y * 3 % 256) as u8, 40]));
+        let mut out = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_cut_jpeg_is_refused_but_a_trailer_after_the_end_is_not() {
+        let whole = jpeg(300, 200);
+        assert!(jpeg_is_complete(&whole));
+        let mut with_trailer = whole.clone();
+        with_trailer.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x08, 1, 2, 3, 0xFF, 0xD8, 9, 9]);
+        assert!(jpeg_is_complete(&with_trailer), "data after the end marker (a phone's trailer) is ignored");
+        for cut in [whole.len() - 2, whole.len() / 2, 700] {
+            assert!(!jpeg_is_complete(&whole[..cut]), "cut at {cut} of {}", whole.len());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store = EvidenceStore::new(dir.path().join("ev"));
+        let err = store.put_bytes(&whole[..whole.len() / 2], "半张.jpg", "evidence").unwrap_err();
+        assert!(err.to_string().contains("JPG 文件不完整"), "{err}");
+        assert!(!dir.path().join("ev").exists());
+        store.put_bytes(&with_trailer, "整张.jpg", "evidence").unwrap();
     }
 
     #[test]

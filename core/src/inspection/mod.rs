@@ -212,6 +212,25 @@ pub struct ItemState {
     pub na_reason: String,
 }
 
+impl ItemState {
+    /// What is still missing before this item may be signed, in a fixed order.
+    pub fn gaps(&self) -> Vec<Gap> {
+        let blank = |s: &str| s.trim().is_empty();
+        let checks = match self.verdict {
+            None => vec![(true, Gap::Unanswered)],
+            Some(Verdict::Compliant) => vec![],
+            Some(Verdict::NotApplicable) => vec![(blank(&self.na_reason), Gap::NaReasonMissing)],
+            Some(Verdict::Partial) => vec![(blank(&self.finding), Gap::FindingMissing)],
+            Some(Verdict::Noncompliant) => vec![
+                (blank(&self.finding), Gap::FindingMissing),
+                (self.severity.is_none(), Gap::SeverityMissing),
+                (self.scope.is_none(), Gap::ScopeMissing),
+            ],
+        };
+        checks.into_iter().filter(|(missing, _)| *missing).map(|(_, gap)| gap).collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct InspectionDetail {

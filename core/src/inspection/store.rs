@@ -132,7 +132,7 @@ struct Header {
 }
 
 fn header(tx: &Tx<'_>, id: &str) -> Result<Header> {
-    tx.query_row("SELECT status, catalog_version_id FROM inspection WHERE id = ?1", [id], |r| {
+    tx.prepare_cached("SELECT status, catalog_version_id FROM inspection WHERE id = ?1")?.query_row([id], |r| {
         Ok(Header {
             status: if r.get::<_, String>(0)? == "signed" { InspectionStatus::Signed } else { InspectionStatus::Draft },
             version_id: r.get(1)?,
@@ -171,11 +171,9 @@ fn signed_error() -> Error {
 
 /// Adds the item when the pinned catalog has it; refuses codes it does not have.
 fn ensure_on_checklist(tx: &Tx<'_>, id: &str, version_id: &str, code: &str, actor: &str) -> Result<()> {
-    let on_list: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM inspection_item WHERE inspection_id = ?1 AND item_code = ?2)",
-        [id, code],
-        |r| r.get(0),
-    )?;
+    let on_list: bool = tx
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM inspection_item WHERE inspection_id = ?1 AND item_code = ?2)")?
+        .query_row([id, code], |r| r.get(0))?;
     if on_list {
         return Ok(());
     }
@@ -200,23 +198,26 @@ fn ensure_on_checklist(tx: &Tx<'_>, id: &str, version_id: &str, code: &str, acto
 }
 
 fn state_of(tx: &Tx<'_>, id: &str, code: &str) -> Result<ItemState> {
-    Ok(tx.query_row(
+    let mut st = tx.prepare_cached(
         "SELECT verdict, finding, severity, scope, na_reason FROM inspection_item WHERE inspection_id = ?1 AND item_code = ?2",
-        [id, code],
-        |r| {
-            Ok(ItemState {
-                verdict: r.get::<_, Option<String>>(0)?.as_deref().and_then(Verdict::from_slug),
-                finding: r.get(1)?,
-                severity: r.get::<_, Option<String>>(2)?.as_deref().and_then(Severity::from_slug),
-                scope: r.get::<_, Option<String>>(3)?.as_deref().and_then(Scope::from_slug),
-                na_reason: r.get(4)?,
-            })
-        },
-    )?)
+    )?;
+    Ok(st.query_row([id, code], |r| {
+        Ok(ItemState {
+            verdict: r.get::<_, Option<String>>(0)?.as_deref().and_then(Verdict::from_slug),
+            finding: r.get(1)?,
+            severity: r.get::<_, Option<String>>(2)?.as_deref().and_then(Severity::from_slug),
+            scope: r.get::<_, Option<String>>(3)?.as_deref().and_then(Scope::from_slug),
+            na_reason: r.get(4)?,
+        })
+    })?)
 }
 
 /// Records a change to one item: the moment it returns, the change is on disk.
 /// `new_files` are attachments just stored (see `crate::evidence`) to link.
+///
+/// This runs on every keystroke-level save, so its statements are cached
+/// (`prepare_cached`); parsing them anew was most of its processor time. The
+/// benchmark is `core/benches/record.rs`, the numbers in `docs/performance.md`.
 pub fn record(
     db: &mut Db,
     id: &str,
@@ -245,11 +246,9 @@ pub fn record(
             return Err(signed_error());
         }
         ensure_on_checklist(tx, id, &h.version_id, &code, actor)?;
-        let major_hazard: bool = tx.query_row(
-            "SELECT major_hazard FROM catalog_item WHERE version_id = ?1 AND code = ?2",
-            [&h.version_id, &code],
-            |r| r.get(0),
-        )?;
+        let major_hazard: bool = tx
+            .prepare_cached("SELECT major_hazard FROM catalog_item WHERE version_id = ?1 AND code = ?2")?
+            .query_row([&h.version_id, &code], |r| r.get(0))?;
         let before = state_of(tx, id, &code)?;
         let mut after = before.clone();
         if let Some(v) = patch.verdict {
@@ -271,6 +270,13 @@ pub fn record(
         if after.verdict == Some(Verdict::Noncompliant) && after.severity.is_none() && patch.severity.is_none() && major_hazard {
             after.severity = Some(Severity::Major);
         }
+        // A signed inspection was complete when it was signed; a correction keeps it so.
+        if h.status == InspectionStatus::Signed && after != before {
+            let gaps = after.gaps();
+            if !gaps.is_empty() {
+                return Err(gap_error(gaps.into_iter().map(|g| (code.clone(), g))));
+            }
+        }
         let entity = format!("{id}/{code}");
         let now = tx.now_text();
         let mut changed = false;
@@ -284,22 +290,22 @@ pub fn record(
             changed |= changelog::record(tx, actor, "inspection_item", &entity, field, old.as_deref(), new.as_deref())?;
         }
         if changed {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE inspection_item SET verdict = ?3, finding = ?4, severity = ?5, scope = ?6, na_reason = ?7,
                      updated_at = ?8, device_id = ?9
                  WHERE inspection_id = ?1 AND item_code = ?2",
-                params![
-                    id,
-                    code,
-                    after.verdict.map(|v| v.slug()),
-                    after.finding,
-                    after.severity.map(|v| v.slug()),
-                    after.scope.map(|v| v.slug()),
-                    after.na_reason,
-                    now,
-                    tx.device_id()
-                ],
-            )?;
+            )?
+            .execute(params![
+                id,
+                code,
+                after.verdict.map(|v| v.slug()),
+                after.finding,
+                after.severity.map(|v| v.slug()),
+                after.scope.map(|v| v.slug()),
+                after.na_reason,
+                now,
+                tx.device_id()
+            ])?;
         }
         for a in new_files {
             insert_attachment(tx, a)?;
@@ -339,10 +345,10 @@ pub fn record(
                 changelog::record(tx, actor, "inspection_item", &entity, "amendment", None, Some(reason))?;
             }
         }
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE inspection SET last_item_code = ?2, updated_at = CASE WHEN ?3 THEN ?4 ELSE updated_at END WHERE id = ?1",
-            params![id, code, changed, now],
-        )?;
+        )?
+        .execute(params![id, code, changed, now])?;
         Ok(())
     })?;
     item_view(db, id, &code)
@@ -387,6 +393,13 @@ pub fn add_suggestion(db: &mut Db, id: &str, item_code: Option<&str>, text: &str
     let code = item_code.map(normalize_code);
     let sid = db.with_tx(|tx| {
         let h = header(tx, id)?;
+        if h.status == InspectionStatus::Signed {
+            return Err(invalid(
+                "status",
+                "该检查已签字确认，不能再添加意见建议",
+                "this inspection is signed and locked; no suggestion can be added",
+            ));
+        }
         if let Some(c) = &code {
             ensure_on_checklist(tx, id, &h.version_id, c, actor)?;
         }
@@ -407,34 +420,27 @@ pub fn completion(db: &Db, id: &str) -> Result<Vec<CompletionGap>> {
     let detail = show(db, id)?;
     let mut gaps = Vec::new();
     for it in &detail.items {
-        let mut push = |gap| gaps.push(CompletionGap { code: it.code.clone(), title: it.title.clone(), gap });
-        match it.verdict {
-            None => push(Gap::Unanswered),
-            Some(Verdict::Compliant) => {}
-            Some(Verdict::NotApplicable) => {
-                if it.na_reason.trim().is_empty() {
-                    push(Gap::NaReasonMissing)
-                }
-            }
-            Some(Verdict::Partial) => {
-                if it.finding.trim().is_empty() {
-                    push(Gap::FindingMissing)
-                }
-            }
-            Some(Verdict::Noncompliant) => {
-                if it.finding.trim().is_empty() {
-                    push(Gap::FindingMissing)
-                }
-                if it.severity.is_none() {
-                    push(Gap::SeverityMissing)
-                }
-                if it.scope.is_none() {
-                    push(Gap::ScopeMissing)
-                }
-            }
-        }
+        let state = ItemState {
+            verdict: it.verdict,
+            finding: it.finding.clone(),
+            severity: it.severity,
+            scope: it.scope,
+            na_reason: it.na_reason.clone(),
+        };
+        gaps.extend(state.gaps().into_iter().map(|gap| CompletionGap { code: it.code.clone(), title: it.title.clone(), gap }));
     }
     Ok(gaps)
+}
+
+/// The refusal of a sign-off or an amendment that would leave gaps.
+fn gap_error(gaps: impl IntoIterator<Item = (String, Gap)>) -> Error {
+    Error::Input(
+        gaps.into_iter()
+            .map(|(place, g)| {
+                Problem::new(Reason::Other { zh: g.text(crate::Lang::Zh).into(), en: g.text(crate::Lang::En).into() }).field(place)
+            })
+            .collect(),
+    )
 }
 
 /// Signs the inspection off and locks it. Refused while anything is missing.
@@ -457,14 +463,7 @@ pub fn sign(
     }
     let gaps = completion(db, id)?;
     if !gaps.is_empty() {
-        let problems = gaps
-            .iter()
-            .map(|g| {
-                Problem::new(Reason::Other { zh: g.gap.text(crate::Lang::Zh).into(), en: g.gap.text(crate::Lang::En).into() })
-                    .field(format!("{} {}", g.code, g.title))
-            })
-            .collect();
-        return Err(Error::Input(problems));
+        return Err(gap_error(gaps.into_iter().map(|g| (format!("{} {}", g.code, g.title), g.gap))));
     }
     if let Some(sig) = signature {
         if !sig.media_type.starts_with("image/") {
@@ -571,7 +570,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<ChecklistItem> {
 
 fn item_view(db: &Db, id: &str, code: &str) -> Result<ChecklistItem> {
     let sql = format!("{ITEM_SELECT} WHERE x.inspection_id = ?1 AND x.item_code = ?2");
-    Ok(db.conn().query_row(&sql, [id, code], item_from_row)?)
+    Ok(db.conn().prepare_cached(&sql)?.query_row([id, code], item_from_row)?)
 }
 
 /// Everything about one inspection.
