@@ -74,78 +74,23 @@ impl EvidenceStore {
     /// Reads, checks and stores a file; the same content twice is stored once.
     /// `field` names the input in problems (e.g. `--evidence`).
     pub fn put_file(&self, path: &Path, field: &str) -> Result<Attachment> {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let problem = |reason: Reason| Error::Input(vec![Problem::new(reason).file(name.clone()).field(field)]);
-        let meta = std::fs::metadata(path).map_err(|e| problem(Reason::FileUnreadable(e.to_string())))?;
-        if !meta.is_file() {
-            return Err(problem(Reason::FileUnreadable("不是文件 / not a file".into())));
-        }
-        if meta.len() > MAX_BYTES {
-            return Err(problem(too_big(meta.len())));
-        }
-        let bytes = std::fs::read(path).map_err(|e| problem(Reason::FileUnreadable(e.to_string())))?;
-        self.put_bytes(&bytes, &name, field)
+        self.store(check_file(path, field)?)
     }
 
     pub fn put_bytes(&self, bytes: &[u8], original_name: &str, field: &str) -> Result<Attachment> {
-        let problem =
-            |reason: Reason| Error::Input(vec![Problem::new(reason).file(original_name.to_string()).field(field)]);
-        if bytes.is_empty() {
-            return Err(problem(Reason::FileUnreadable("文件为空 / the file is empty".into())));
-        }
-        if bytes.len() as u64 > MAX_BYTES {
-            return Err(problem(too_big(bytes.len() as u64)));
-        }
-        let media_type = sniff(bytes).ok_or_else(|| {
-            problem(Reason::Other {
-                zh: "不支持的文件类型，只能附加 JPG、PNG 照片或 PDF 文件".into(),
-                en: "unsupported file type; attach JPG or PNG photos or PDF files".into(),
-            })
-        })?;
-        let ext_claims = Path::new(original_name).extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
-        let (width, height, image) = if media_type == "application/pdf" {
-            if !bytes.windows(5).rev().take(2048).any(|w| w == b"%%EOF") {
-                return Err(problem(Reason::FileUnreadable("PDF 文件不完整 / the PDF is truncated".into())));
-            }
-            (None, None, None)
-        } else {
-            let format = if media_type == "image/png" { image::ImageFormat::Png } else { image::ImageFormat::Jpeg };
-            let reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-            let (w, h) = reader.into_dimensions().map_err(|e| {
-                problem(Reason::FileUnreadable(format!("不是有效的图片 / not a valid image: {e}")))
-            })?;
-            if w as u64 * h as u64 > MAX_PIXELS {
-                return Err(problem(Reason::OutOfRange { value: format!("{w}×{h}"), range: "≤ 8000 万像素".into() }));
-            }
-            if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
-                return Err(problem(Reason::FileUnreadable("JPG 文件不完整 / the JPEG is truncated".into())));
-            }
-            let img = image::load_from_memory_with_format(bytes, format).map_err(|e| {
-                problem(Reason::FileUnreadable(format!("图片已损坏 / the image is damaged: {e}")))
-            })?;
-            (Some(w), Some(h), Some(img))
-        };
-        if let Some(ext) = ext_claims.as_deref() {
-            let consistent = match media_type {
-                "image/jpeg" => matches!(ext, "jpg" | "jpeg" | "jpe"),
-                "image/png" => ext == "png",
-                _ => ext == "pdf",
-            };
-            if !consistent {
-                return Err(problem(Reason::Other {
-                    zh: format!("文件扩展名“.{ext}”与内容（{media_type}）不符"),
-                    en: format!("the extension '.{ext}' does not match the content ({media_type})"),
-                }));
-            }
-        }
-        let sha256 = hex::encode(Sha256::digest(bytes));
-        let original = self.path(&sha256, Variant::Original);
+        self.store(check_bytes(bytes, original_name, field)?)
+    }
+
+    /// Writes a checked file and its scaled copies (once per content).
+    pub fn store(&self, checked: Checked) -> Result<Attachment> {
+        let Checked { bytes, attachment, image } = checked;
+        let original = self.path(&attachment.sha256, Variant::Original);
         if !original.exists() {
-            write_durably(&original, bytes)?;
+            write_durably(&original, &bytes)?;
         }
         if let Some(img) = image {
             for (variant, edge) in [(Variant::Display, DISPLAY_EDGE), (Variant::Thumbnail, THUMB_EDGE)] {
-                let target = self.path(&sha256, variant);
+                let target = self.path(&attachment.sha256, variant);
                 if target.exists() {
                     continue;
                 }
@@ -158,20 +103,108 @@ impl EvidenceStore {
                 write_durably(&target, &out)?;
             }
         }
-        Ok(Attachment {
-            sha256,
-            media_type: media_type.to_string(),
-            size: bytes.len() as u32,
-            width,
-            height,
-            original_name: original_name.to_string(),
-        })
+        Ok(attachment)
     }
 
     pub fn read(&self, sha256: &str, variant: Variant) -> Result<Vec<u8>> {
         let p = self.path(sha256, variant);
         std::fs::read(&p).map_err(|e| Error::io(p, e))
     }
+}
+
+/// A file that passed every check and is not stored yet: checking all files
+/// of a request before writing any keeps a refused request from leaving files
+/// behind.
+pub struct Checked {
+    bytes: Vec<u8>,
+    attachment: Attachment,
+    image: Option<image::DynamicImage>,
+}
+
+impl Checked {
+    pub fn attachment(&self) -> &Attachment {
+        &self.attachment
+    }
+}
+
+pub fn check_file(path: &Path, field: &str) -> Result<Checked> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let problem = |reason: Reason| Error::Input(vec![Problem::new(reason).file(name.clone()).field(field)]);
+    let meta = std::fs::metadata(path).map_err(|e| problem(Reason::FileUnreadable(e.to_string())))?;
+    if !meta.is_file() {
+        return Err(problem(Reason::FileUnreadable("不是文件 / not a file".into())));
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(problem(too_big(meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| problem(Reason::FileUnreadable(e.to_string())))?;
+    check_bytes(&bytes, &name, field)
+}
+
+/// Checks content, not names: JPEG and PNG must decode (and a JPEG must be
+/// whole), a PDF must end; the extension must agree with the content.
+pub fn check_bytes(bytes: &[u8], original_name: &str, field: &str) -> Result<Checked> {
+    let problem =
+        |reason: Reason| Error::Input(vec![Problem::new(reason).file(original_name.to_string()).field(field)]);
+    if bytes.is_empty() {
+        return Err(problem(Reason::FileUnreadable("文件为空 / the file is empty".into())));
+    }
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(problem(too_big(bytes.len() as u64)));
+    }
+    let media_type = sniff(bytes).ok_or_else(|| {
+        problem(Reason::Other {
+            zh: "不支持的文件类型，只能附加 JPG、PNG 照片或 PDF 文件".into(),
+            en: "unsupported file type; attach JPG or PNG photos or PDF files".into(),
+        })
+    })?;
+    let ext_claims = Path::new(original_name).extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let (width, height, image) = if media_type == "application/pdf" {
+        if !bytes.windows(5).rev().take(2048).any(|w| w == b"%%EOF") {
+            return Err(problem(Reason::FileUnreadable("PDF 文件不完整 / the PDF is truncated".into())));
+        }
+        (None, None, None)
+    } else {
+        let format = if media_type == "image/png" { image::ImageFormat::Png } else { image::ImageFormat::Jpeg };
+        let reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+        let (w, h) = reader
+            .into_dimensions()
+            .map_err(|e| problem(Reason::FileUnreadable(format!("不是有效的图片 / not a valid image: {e}"))))?;
+        if w as u64 * h as u64 > MAX_PIXELS {
+            return Err(problem(Reason::OutOfRange { value: format!("{w}×{h}"), range: "≤ 8000 万像素".into() }));
+        }
+        if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+            return Err(problem(Reason::FileUnreadable("JPG 文件不完整 / the JPEG is truncated".into())));
+        }
+        let img = image::load_from_memory_with_format(bytes, format)
+            .map_err(|e| problem(Reason::FileUnreadable(format!("图片已损坏 / the image is damaged: {e}"))))?;
+        (Some(w), Some(h), Some(img))
+    };
+    if let Some(ext) = ext_claims.as_deref() {
+        let consistent = match media_type {
+            "image/jpeg" => matches!(ext, "jpg" | "jpeg" | "jpe"),
+            "image/png" => ext == "png",
+            _ => ext == "pdf",
+        };
+        if !consistent {
+            return Err(problem(Reason::Other {
+                zh: format!("文件扩展名“.{ext}”与内容（{media_type}）不符"),
+                en: format!("the extension '.{ext}' does not match the content ({media_type})"),
+            }));
+        }
+    }
+    Ok(Checked {
+        attachment: Attachment {
+            sha256: hex::encode(Sha256::digest(bytes)),
+            media_type: media_type.to_string(),
+            size: bytes.len() as u32,
+            width,
+            height,
+            original_name: original_name.to_string(),
+        },
+        bytes: bytes.to_vec(),
+        image,
+    })
 }
 
 fn too_big(len: u64) -> Reason {

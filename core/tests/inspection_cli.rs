@@ -433,3 +433,27 @@ fn english_messages_with_lang_en() {
         .success()
         .stdout(predicate::str::contains("before signing, still needed: the finding is not described; a non-compliance needs a severity; a non-compliance needs a scope"));
 }
+
+/// A refused record must not leave the photo it carried in the evidence folder.
+#[rstest]
+#[case::unknown_code(&["S99"], false)]
+#[case::signed_without_amend(&[], true)]
+fn a_refused_record_leaves_no_evidence_file(#[case] code: &[&str], #[case] sign_first: bool) {
+    let f = Fixture::demo();
+    let (id, codes) = f.small();
+    if sign_first {
+        for c in &codes {
+            f.run(&["inspection", "record", &id, c, "符合"]);
+        }
+        f.run(&["inspection", "sign", &id, "--inspector", "张建国", "--representative", "王院长"]);
+    }
+    let photo = f.write("现场.jpg", &jpeg(64, 48));
+    let target = code.first().copied().unwrap_or(codes[0].as_str());
+    let before = dump(&f.db());
+    f.cmd()
+        .args(["inspection", "record", &id, target, "不符合", "--finding", "灭火器过期", "--evidence", photo.to_str().unwrap()])
+        .assert()
+        .code(2);
+    assert_eq!(before, dump(&f.db()));
+    assert!(f.evidence_files().is_empty(), "no orphan file: {:?}", f.evidence_files());
+}

@@ -341,7 +341,7 @@ fn inspection_cmd(db: &mut Db, cmd: InspectionCmd, actor: &str, w: &mut output::
         }
         InspectionCmd::Record { id, item_code, verdict, finding, severity, scope, na_reason, evidence, amend: _, reason } => {
             let store = evidence_store(db)?;
-            let files = evidence.iter().map(|p| store.put_file(p, "--evidence")).collect::<Result<Vec<_>>>()?;
+            let files = evidence.iter().map(|p| crate::evidence::check_file(p, "--evidence")).collect::<Result<Vec<_>>>()?;
             let patch = ItemPatch {
                 verdict: Some(Some(verdict)),
                 finding,
@@ -351,7 +351,7 @@ fn inspection_cmd(db: &mut Db, cmd: InspectionCmd, actor: &str, w: &mut output::
                 evidence: Vec::new(),
                 amend_reason: reason,
             };
-            let item = inspection::record(db, &id, &item_code, &patch, &files, actor)?;
+            let item = inspection::record_with_files(db, &store, &id, &item_code, &patch, files, actor)?;
             w.recorded(&item)
         }
         InspectionCmd::Sign { id, inspectors, representative } => {

@@ -8,6 +8,7 @@ use crate::catalog::{self, store_slug};
 use crate::changelog;
 use crate::db::{json_col, Db, Tx};
 use crate::error::{Error, Problem, Reason, Result};
+use crate::evidence::{Checked, EvidenceStore};
 use crate::text::clean;
 
 fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Error {
@@ -226,6 +227,34 @@ pub fn record(
     new_files: &[Attachment],
     actor: &str,
 ) -> Result<ChecklistItem> {
+    record_inner(db, id, code, patch, new_files, None, actor)
+}
+
+/// Like [`record`], with files checked but not yet stored: they are written
+/// only once the change has passed every check, so a refused change leaves
+/// no file behind.
+pub fn record_with_files(
+    db: &mut Db,
+    store: &EvidenceStore,
+    id: &str,
+    code: &str,
+    patch: &ItemPatch,
+    files: Vec<Checked>,
+    actor: &str,
+) -> Result<ChecklistItem> {
+    let attachments: Vec<Attachment> = files.iter().map(|f| f.attachment().clone()).collect();
+    record_inner(db, id, code, patch, &attachments, Some((store, files)), actor)
+}
+
+fn record_inner(
+    db: &mut Db,
+    id: &str,
+    code: &str,
+    patch: &ItemPatch,
+    new_files: &[Attachment],
+    pending: Option<(&EvidenceStore, Vec<Checked>)>,
+    actor: &str,
+) -> Result<ChecklistItem> {
     let code = normalize_code(code);
     if let Some(f) = &patch.finding {
         check_len("finding", f, limits::FINDING)?;
@@ -275,6 +304,12 @@ pub fn record(
             let gaps = after.gaps();
             if !gaps.is_empty() {
                 return Err(gap_error(gaps.into_iter().map(|g| (code.clone(), g))));
+            }
+        }
+        // Every check has passed: the files go to disk before the rows that name them.
+        if let Some((store, files)) = pending {
+            for f in files {
+                store.store(f)?;
             }
         }
         let entity = format!("{id}/{code}");
