@@ -5,4 +5,8 @@ export type AppInfo = { version: string, db_path: string,
 /**
  * This installation's id in the database (stamped on every change it makes).
  */
-device_id: string, schema_version: number, active_catalog: CatalogVersion | null, };
+device_id: string, schema_version: number, active_catalog: CatalogVersion | null, 
+/**
+ * The name set with `user_name_set` for the change log; `null` until one is.
+ */
+user_name: string | null, };

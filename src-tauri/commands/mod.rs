@@ -1,0 +1,12 @@
+//! The IPC surface, one module per domain. Each `#[tauri::command]` is a
+//! one-line adapter over a plain function of `&AppState`, so the tests call the
+//! same code without a window; the contract is docs/ipc.md.
+
+pub mod app;
+pub mod catalog;
+pub mod departments;
+mod input;
+pub mod inspection;
+pub mod registry;
+
+include!("names.rs");

@@ -1,0 +1,52 @@
+//! The desktop shell of 养老服务监督清单: one window over `qingdan-core`.
+//!
+//! It opens the database the CLI also uses, registers the IPC commands of
+//! docs/ipc.md and nothing else: no plugins, no remote content, no rule of the
+//! domain. Every rule lives in the core so that it is tested without a window.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+pub use error::{ErrorCode, IpcError};
+pub use state::AppState;
+
+/// Starts the app; returns only when the last window has closed.
+pub fn run() {
+    let state = AppState::from_env();
+    if let Some(err) = state.open_error() {
+        // The window still opens; every command answers with this error.
+        eprintln!("qingdan: cannot open the database {}: {}", state.db_path().display(), err.message);
+    }
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::catalog::catalog_versions,
+            commands::catalog::catalog_groups,
+            commands::catalog::catalog_items,
+            commands::departments::department_list,
+            commands::registry::jurisdiction_list,
+            commands::registry::facility_list,
+            commands::registry::facility_get,
+            commands::inspection::inspection_start,
+            commands::inspection::inspection_list,
+            commands::inspection::inspection_show,
+            commands::inspection::inspection_record,
+            commands::inspection::inspection_add_item,
+            commands::inspection::inspection_attach,
+            commands::inspection::inspection_detach,
+            commands::inspection::evidence_thumbnail,
+            commands::inspection::inspection_suggest,
+            commands::inspection::inspection_completion,
+            commands::inspection::inspection_sign,
+            commands::inspection::item_history,
+            commands::inspection::inspection_changes,
+            commands::inspection::user_name_set,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("qingdan: the window could not be started: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,164 @@
+// The desktop app end to end: the built binary, its bundled UI and a demo
+// database made by the CLI, driven through tauri-driver as a user would.
+// Steps share one app session and run in order; each leaves a screenshot in
+// tests/e2e/artifacts/.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { numbersIn, startApp } from './harness.js';
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+describe('养老服务监督清单 on the demo database', { timeout: 180_000 }, () => {
+  let app;
+  let browser;
+
+  before(async () => {
+    app = await startApp();
+    browser = app.browser;
+  });
+
+  after(async () => {
+    await app?.stop();
+  });
+
+  async function count(selector) {
+    return (await browser.$$(selector)).length;
+  }
+
+  /** Clicks once nothing covers the element (a loading mask passes over lists while they reload). */
+  async function click(selectorOrElement) {
+    const el = typeof selectorOrElement === 'string' ? browser.$(selectorOrElement) : selectorOrElement;
+    await el.waitForClickable({ timeout: 15_000 });
+    await el.click();
+  }
+
+  /** Waits for `condition`; on timeout saves a screenshot and reports any error the UI shows. */
+  async function waitFor(what, condition, timeout = 15_000) {
+    try {
+      await browser.waitUntil(condition, { timeout, interval: 200, timeoutMsg: `timed out waiting for ${what}` });
+    } catch (e) {
+      await app.screenshot(`failed-${what.replace(/[^\p{L}\p{N}]+/gu, '-')}`).catch(() => {});
+      const shown = await browser
+        .execute(() => [...document.querySelectorAll('[data-testid="error-banner"]')].map((b) => b.innerText))
+        .catch(() => []);
+      if (shown.length) e.message += `\nthe UI shows an error: ${shown[0]}`;
+      throw e;
+    }
+  }
+
+  test('the window opens with the title and the catalog', async () => {
+    assert.equal(await browser.getTitle(), '养老服务监督清单');
+    await browser.$(tid('nav-catalog')).waitForDisplayed({ timeout: 30_000 });
+    await browser.pause(1_000);
+    await app.screenshot('00-start');
+    const errors = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="error-banner"]')].map((b) => b.innerText),
+    );
+    assert.deepEqual(errors, [], 'the start page shows no error');
+    await click(tid('nav-catalog'));
+    await browser.$(tid('catalog-count-standard')).waitForDisplayed({ timeout: 15_000 });
+    await waitFor('catalog rows', async () => (await count(tid('catalog-item-row'))) > 0);
+    // From here on, anything the Content-Security-Policy blocks is recorded; every
+    // view rendered after this point is checked by the last test.
+    await browser.execute(() => {
+      window.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample ?? ''}`.trim()),
+      );
+    });
+    await app.screenshot('01-catalog');
+  });
+
+  test('the catalog counts 66 standards and 51 indicators and lists them by kind', async () => {
+    const standards = await browser.$(tid('catalog-count-standard')).getText();
+    const indicators = await browser.$(tid('catalog-count-indicator')).getText();
+    assert.deepEqual(numbersIn(standards), [66], `catalog-count-standard reads "${standards}"`);
+    assert.deepEqual(numbersIn(indicators), [51], `catalog-count-indicator reads "${indicators}"`);
+    await waitFor('66 standard rows', async () => (await count(tid('catalog-item-row'))) === 66);
+
+    await click(tid('catalog-tab-indicator'));
+    await waitFor('51 indicator rows', async () => (await count(tid('catalog-item-row'))) === 51);
+    await app.screenshot('02-catalog-indicators');
+    await click(tid('catalog-tab-standard'));
+    await waitFor('66 standard rows again', async () => (await count(tid('catalog-item-row'))) === 66);
+  });
+
+  test('searching 留样 finds the food-sample item and its 125 g rule', async () => {
+    const search = browser.$(tid('catalog-search'));
+    const input = (await search.getTagName()) === 'input' ? search : search.$('input');
+    await input.setValue('留样');
+    await waitFor('the search to narrow the list', async () => {
+      const n = await count(tid('catalog-item-row'));
+      return n > 0 && n < 66;
+    });
+    const codes = await browser.execute(
+      (sel) =>
+        [...document.querySelectorAll(sel)].filter((r) => r.innerText.includes('留样')).map((r) => r.dataset.code),
+      tid('catalog-item-row'),
+    );
+    assert.ok(codes.length > 0, 'a row mentions 留样');
+    await click(`${tid('catalog-item-row')}[data-code="${codes[0]}"]`);
+    const requirement = browser.$(tid('catalog-detail-requirement'));
+    await waitFor(`the detail of ${codes[0]} mentioning 125`, async () =>
+      (await requirement.isExisting()) && (await requirement.getText()).includes('125'),
+    );
+    await app.screenshot('03-catalog-search');
+  });
+
+  test('the facility list filters by county', async () => {
+    await click(tid('nav-facilities'));
+    await waitFor('facility rows', async () => (await count(tid('facility-row'))) > 0);
+    // One round trip for hundreds of rows; WebDriver calls per row are slow.
+    const countiesShown = () =>
+      browser.execute(
+        (sel) => [...document.querySelectorAll(sel)].map((r) => r.getAttribute('data-county')),
+        tid('facility-row'),
+      );
+    const total = numbersIn(await browser.$(tid('facility-count')).getText())[0];
+    const counties = await countiesShown();
+    assert.equal(counties.length, total, 'facility-count equals the rows shown');
+    assert.ok(counties.every(Boolean), 'every facility-row carries data-county');
+    const perCounty = new Map();
+    for (const c of counties) perCounty.set(c, (perCounty.get(c) ?? 0) + 1);
+    assert.ok(perCounty.size > 1, `the demo has facilities in several counties: ${[...perCounty.keys()]}`);
+    const [county, expected] = [...perCounty.entries()].sort((a, b) => b[1] - a[1])[0];
+    await app.screenshot('04-facilities');
+
+    await click(tid('facility-county-filter'));
+    let option;
+    await waitFor(`the option ${county}`, async () => {
+      for (const o of await browser.$$(tid('facility-county-option'))) {
+        if ((await o.isDisplayed()) && (await o.getText()).trim() === county) {
+          option = o;
+          return true;
+        }
+      }
+      return false;
+    });
+    await app.screenshot('05-facility-county-options');
+    await click(option);
+    await waitFor(`only the ${expected} facilities of ${county}`, async () => {
+      const shown = await countiesShown();
+      return shown.length === expected && shown.every((c) => c === county);
+    });
+    const filtered = numbersIn(await browser.$(tid('facility-count')).getText())[0];
+    assert.equal(filtered, expected);
+    assert.ok(filtered < total, `facility-count shrinks from ${total} to ${filtered}`);
+    await app.screenshot('06-facilities-filtered');
+  });
+
+  test('the departments list shows the 24 departments', async () => {
+    await click(tid('nav-departments'));
+    await waitFor('24 department rows', async () => (await count(tid('department-row'))) === 24);
+    await app.screenshot('07-departments');
+  });
+
+  test('back on the catalog, nothing was blocked by the Content-Security-Policy', async () => {
+    await click(tid('nav-catalog'));
+    await waitFor('the catalog again', async () => (await count(tid('catalog-item-row'))) > 0);
+    const violations = await browser.execute(() => window.__cspViolations);
+    assert.deepEqual(violations, [], 'no style, font, image or script was refused');
+  });
+});
