@@ -43,10 +43,6 @@ impl AppState {
         AppState { db: Ok(Mutex::new(db)), db_path, lang }
     }
 
-    pub fn lang(&self) -> Lang {
-        self.lang
-    }
-
     pub fn db_path(&self) -> &Path {
         &self.db_path
     }

@@ -183,8 +183,7 @@ fn control_characters_and_oversized_ids_are_refused_everywhere() {
         catalog::items(&state, &ItemQuery { search: Some("留样\u{0}".into()), ..Default::default() }).map(|_| ()),
         catalog::items(&state, &ItemQuery { search: Some("留\n样".into()), ..Default::default() }).map(|_| ()),
         catalog::items(&state, &ItemQuery { group_id: Some("g".repeat(65)), ..Default::default() }).map(|_| ()),
-        catalog::items(&state, &ItemQuery { version_id: Some("v\u{1b}[2J".into()), ..Default::default() })
-            .map(|_| ()),
+        catalog::items(&state, &ItemQuery { version_id: Some("v\u{1b}[2J".into()), ..Default::default() }).map(|_| ()),
         catalog::groups(&state, Some(&"v".repeat(65))).map(|_| ()),
         registry::facilities(&state, &FacilityQuery { county: Some("汝阳县\r".into()), ..Default::default() })
             .map(|_| ()),
@@ -222,8 +221,7 @@ fn every_problem_of_one_request_is_reported_together() {
 fn a_damaged_database_keeps_answering_every_command_with_database_damaged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("qingdan.db");
-    std::fs::write(&path, b"this is not a SQLite database, it is a spreadsheet someone renamed".repeat(100))
-        .unwrap();
+    std::fs::write(&path, b"this is not a SQLite database, it is a spreadsheet someone renamed".repeat(100)).unwrap();
     let state = AppState::open(&path, Lang::Zh);
     assert_eq!(state.open_error().map(|e| e.code), Some(ErrorCode::DatabaseDamaged));
 

@@ -12,7 +12,8 @@ use qingdan_core::registry::FacilityInput;
 use qingdan_core::{Db, Lang};
 
 /// A 2×2 RGB PNG.
-const PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP4z8AARAxg8j8AG/ID/fPnS7EAAAAASUVORK5CYII=";
+const PNG_BASE64: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP4z8AARAxg8j8AG/ID/fPnS7EAAAAASUVORK5CYII=";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 fn b64(bytes: &[u8]) -> String {
@@ -77,10 +78,7 @@ fn files_in(dir: &Path) -> usize {
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    entries
-        .flatten()
-        .flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] })
-        .collect()
+    entries.flatten().flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] }).collect()
 }
 
 #[test]
@@ -185,8 +183,7 @@ fn hostile_input_is_refused_before_it_reaches_a_file_or_a_row() {
         cmd::attach(s, &id, &code, "a\u{0}.png", PNG_BASE64).map(|_| ()),
         cmd::attach(s, &id, &code, "a.png", &b64(b"MZ\x90\x00 an executable")).map(|_| ()),
         cmd::record(s, &id, &code, &ItemPatch { evidence: vec!["../x".into()], ..Default::default() }).map(|_| ()),
-        cmd::record(s, &id, &code, &ItemPatch { finding: Some("bell\u{7}".into()), ..Default::default() })
-            .map(|_| ()),
+        cmd::record(s, &id, &code, &ItemPatch { finding: Some("bell\u{7}".into()), ..Default::default() }).map(|_| ()),
         cmd::record(s, &format!("{id}\u{1b}"), &code, &ItemPatch::default()).map(|_| ()),
         cmd::record(s, &id, &"S".repeat(21), &ItemPatch::default()).map(|_| ()),
         cmd::suggest(s, &id, None, &"意".repeat(10_001)).map(|_| ()),

@@ -206,7 +206,8 @@ mod tests {
 
     #[test]
     fn a_sha256_is_never_a_path() {
-        for bad in ["../../etc/passwd", "养养", "", &"A".repeat(64), &"0".repeat(63), &format!("{}/", "0".repeat(63))] {
+        for bad in ["../../etc/passwd", "养养", "", &"A".repeat(64), &"0".repeat(63), &format!("{}/", "0".repeat(63))]
+        {
             assert!(Input::new().sha256("sha256", bad).check().is_err(), "{bad:?} must be refused");
         }
     }

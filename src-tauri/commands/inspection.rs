@@ -200,7 +200,13 @@ pub fn add_item(state: &AppState, id: &str, code: &str) -> Result<ChecklistItem,
 }
 
 /// Stores the file (JPG, PNG or PDF, checked by the core) and links it to the item.
-pub fn attach(state: &AppState, id: &str, code: &str, name: &str, data_base64: &str) -> Result<ChecklistItem, IpcError> {
+pub fn attach(
+    state: &AppState,
+    id: &str,
+    code: &str,
+    name: &str,
+    data_base64: &str,
+) -> Result<ChecklistItem, IpcError> {
     let mut input = Input::new();
     input.id("id", id).code("code", code).text("name", Some(name), MAX_NAME);
     let bytes = input.base64("data_base64", data_base64, evidence::MAX_BYTES);
@@ -280,9 +286,9 @@ pub fn sign(
         exists(state, id)?;
     }
     let signature = match png {
-        Some(bytes) => {
-            Some(state.evidence()?.put_bytes(&bytes, "signature.png", "signature_png_base64").map_err(|e| state.error(e))?)
-        }
+        Some(bytes) => Some(
+            state.evidence()?.put_bytes(&bytes, "signature.png", "signature_png_base64").map_err(|e| state.error(e))?,
+        ),
         None => None,
     };
     state.write(|db| {

@@ -4,9 +4,37 @@
 // tests/e2e/artifacts/.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { numbersIn, startApp } from './harness.js';
+import { numbersIn, ROOT, startApp } from './harness.js';
+
+/** The command list the shell registers and grants (src-tauri/commands/names.rs). */
+const COMMANDS = [...readFileSync(join(ROOT, 'src-tauri', 'commands', 'names.rs'), 'utf8').matchAll(/"([a-z_]+)",/g)].map(
+  (m) => m[1],
+);
+const NOBODY = '0190f0f0-0000-7000-8000-000000000000';
+/** Arguments that reach each command's body; ids that exist nowhere, so nothing changes. */
+const PROBE_ARGS = {
+  catalog_items: { query: {} },
+  facility_list: { query: {} },
+  facility_get: { id: NOBODY },
+  inspection_start: { input: { target_id: NOBODY, kind: 'special', date: '2024-05-20', group: '第一组' } },
+  inspection_show: { id: NOBODY },
+  inspection_record: { id: NOBODY, code: 'S01', patch: {} },
+  inspection_add_item: { id: NOBODY, code: 'S01' },
+  inspection_attach: { id: NOBODY, code: 'S01', name: 'a.pdf', dataBase64: 'JVBERi0xLjQKJSVFT0YK' },
+  inspection_detach: { id: NOBODY, code: 'S01', sha256: '0'.repeat(64) },
+  evidence_thumbnail: { sha256: '0'.repeat(64) },
+  inspection_suggest: { id: NOBODY, text: '建议' },
+  inspection_completion: { id: NOBODY },
+  inspection_sign: { id: NOBODY, inspectors: ['张三'], representative: '王五' },
+  item_history: { targetId: NOBODY, code: 'S01' },
+  inspection_changes: { id: NOBODY },
+  user_name_set: { name: '测试员' },
+};
+const ERROR_CODES = ['invalid_input', 'not_found', 'database_damaged', 'database', 'io', 'internal'];
 
 const tid = (id) => `[data-testid="${id}"]`;
 
@@ -153,6 +181,32 @@ describe('养老服务监督清单 on the demo database', { timeout: 180_000 }, 
     await click(tid('nav-departments'));
     await waitFor('24 department rows', async () => (await count(tid('department-row'))) === 24);
     await app.screenshot('07-departments');
+  });
+
+  test('every command of the contract is granted and answers with a value or an IpcError', async () => {
+    assert.ok(COMMANDS.length >= 8, `commands read from names.rs: ${COMMANDS}`);
+    const answers = await browser.executeAsync(
+      (commands, args, done) => {
+        const invoke = window.__TAURI_INTERNALS__.invoke;
+        Promise.all(
+          [...commands, 'no_such_command'].map((c) =>
+            invoke(c, args[c] ?? {}).then(
+              () => [c, 'ok'],
+              (e) => [c, typeof e === 'object' && e !== null ? e.code : `rejected with a string: ${e}`],
+            ),
+          ),
+        ).then(done);
+      },
+      COMMANDS,
+      PROBE_ARGS,
+    );
+    for (const [command, answer] of answers) {
+      if (command === 'no_such_command') {
+        assert.match(answer, /not allowed|not found/, 'an unknown command is refused by the shell');
+      } else {
+        assert.ok(answer === 'ok' || ERROR_CODES.includes(answer), `${command} answered ${answer}`);
+      }
+    }
   });
 
   test('back on the catalog, nothing was blocked by the Content-Security-Policy', async () => {
