@@ -55,6 +55,12 @@ if [ "${ok[setup]}" != 1 ]; then
 fi
 
 step "rust tests" rust_tests
+bindings_current() {
+  # cargo test rewrote ui/src/bindings from the Rust structs; a difference means
+  # a type changed without its TypeScript twin being committed.
+  git diff --exit-code --stat -- ui/src/bindings && test -z "$(git status --porcelain -- ui/src/bindings)"
+}
+if [ -d .git ]; then step "ts bindings current" bindings_current; fi
 step "ui unit tests" npm run test:ui
 step "ui typecheck" npm run typecheck
 step "app build" npx tauri build --debug --no-bundle

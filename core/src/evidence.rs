@@ -62,8 +62,12 @@ impl EvidenceStore {
         &self.dir
     }
 
+    /// Where a file of this content is. A name that is not a sha256 (say,
+    /// `../x` from a damaged record) maps to a folder that holds nothing, so
+    /// no path outside the evidence folder can ever be formed.
     pub fn path(&self, sha256: &str, variant: Variant) -> PathBuf {
-        let shard = self.dir.join(&sha256[..2.min(sha256.len())]);
+        let sha256 = if is_sha256(sha256) { sha256 } else { "invalid" };
+        let shard = self.dir.join(&sha256[..2]);
         match variant {
             Variant::Original => shard.join(sha256),
             Variant::Display => shard.join(format!("{sha256}.display.jpg")),
@@ -205,6 +209,11 @@ pub fn check_bytes(bytes: &[u8], original_name: &str, field: &str) -> Result<Che
         bytes: bytes.to_vec(),
         image,
     })
+}
+
+/// 64 lowercase hexadecimal digits.
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn too_big(len: u64) -> Reason {
@@ -380,6 +389,16 @@ mod tests {
         assert!(err.to_string().contains("JPG 文件不完整"), "{err}");
         assert!(!dir.path().join("ev").exists());
         store.put_bytes(&with_trailer, "整张.jpg", "evidence").unwrap();
+    }
+
+    #[test]
+    fn names_that_are_not_hashes_never_leave_the_evidence_folder() {
+        let store = EvidenceStore::new("/srv/evidence");
+        for bad in ["../../etc/passwd", "é", "", "AB"] {
+            let p = store.path(bad, Variant::Original);
+            assert!(p.starts_with("/srv/evidence/in"), "{bad:?} → {p:?}");
+        }
+        assert!(store.read("../../etc/passwd", Variant::Original).is_err());
     }
 
     #[test]

@@ -7,9 +7,14 @@ use crate::text::clean;
 
 const USER_NAME: &str = "user_name";
 
+/// The name set by the person, if any.
+pub fn configured_user_name(db: &Db) -> Result<Option<String>> {
+    Ok(db.meta_get(USER_NAME)?.filter(|n| !n.trim().is_empty()))
+}
+
 /// The configured name, else the system user, else 本机用户.
 pub fn user_name(db: &Db) -> Result<String> {
-    if let Some(n) = db.meta_get(USER_NAME)?.filter(|n| !n.is_empty()) {
+    if let Some(n) = configured_user_name(db)? {
         return Ok(n);
     }
     Ok(std::env::var("USER")

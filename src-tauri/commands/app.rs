@@ -35,7 +35,7 @@ pub fn info(state: &AppState) -> Result<AppInfo, IpcError> {
             active_catalog: catalog::active_version(db)?,
             // The key `qingdan_core::settings` keeps it under; that module only
             // offers the name with its fallbacks, which cannot tell "unset".
-            user_name: db.meta_get("user_name")?.filter(|n| !n.trim().is_empty()),
+            user_name: qingdan_core::settings::configured_user_name(db)?,
         })
     })
 }

@@ -227,12 +227,7 @@ pub fn detach(state: &AppState, id: &str, code: &str, sha256: &str) -> Result<Ch
     state.write(|db| {
         let who = actor(db)?;
         inspection::detach_evidence(db, id, Some(code), sha256, &who)?;
-        let wanted = qingdan_core::text::fold(code).to_ascii_uppercase();
-        inspection::show(db, id)?
-            .items
-            .into_iter()
-            .find(|item| item.code == wanted)
-            .ok_or(Error::NotFound { what: "条目", key: code.to_string() })
+        inspection::item(db, id, code)
     })
 }
 

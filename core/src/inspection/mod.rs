@@ -15,7 +15,7 @@
 mod store;
 
 pub use store::{
-    add_item, add_suggestion, completion, detach_evidence, item_history, list, record, record_with_files, show, sign, start,
+    add_item, add_suggestion, completion, detach_evidence, item, item_history, list, record, record_with_files, show, sign, start,
 };
 
 use serde::{Deserialize, Deserializer, Serialize};

@@ -603,6 +603,15 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<ChecklistItem> {
     })
 }
 
+/// One checklist item as it now is.
+pub fn item(db: &Db, id: &str, code: &str) -> Result<ChecklistItem> {
+    let code = normalize_code(code);
+    item_view(db, id, &code).map_err(|e| match e {
+        Error::Db(rusqlite::Error::QueryReturnedNoRows) => Error::NotFound { what: "条目", key: format!("{id}/{code}") },
+        other => other,
+    })
+}
+
 fn item_view(db: &Db, id: &str, code: &str) -> Result<ChecklistItem> {
     let sql = format!("{ITEM_SELECT} WHERE x.inspection_id = ?1 AND x.item_code = ?2");
     Ok(db.conn().prepare_cached(&sql)?.query_row([id, code], item_from_row)?)
