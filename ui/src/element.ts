@@ -8,6 +8,7 @@ import { ElAlert } from 'element-plus/es/components/alert/index.mjs';
 import { ElButton } from 'element-plus/es/components/button/index.mjs';
 import { ElConfigProvider } from 'element-plus/es/components/config-provider/index.mjs';
 import { ElDescriptions, ElDescriptionsItem } from 'element-plus/es/components/descriptions/index.mjs';
+import { ElDialog } from 'element-plus/es/components/dialog/index.mjs';
 import { ElDrawer } from 'element-plus/es/components/drawer/index.mjs';
 import { ElInput } from 'element-plus/es/components/input/index.mjs';
 import { ElLoading } from 'element-plus/es/components/loading/index.mjs';
@@ -22,6 +23,7 @@ const PLUGINS = [
   ElConfigProvider,
   ElDescriptions,
   ElDescriptionsItem,
+  ElDialog,
   ElDrawer,
   ElInput,
   ElLoading,

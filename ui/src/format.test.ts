@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatDateTime, formatNumber, formatStars } from './format';
+import { formatDate, formatDateTime, formatNumber, formatStars } from './format';
 
 // Built from local parts, so the tests hold in any time zone the machine has.
 const local = (y: number, mo: number, d: number, h: number, mi: number) => new Date(y, mo - 1, d, h, mi).toISOString();
@@ -63,5 +63,17 @@ describe('formatStars', () => {
     expect(formatStars(0)).toBeNull();
     expect(formatStars(6)).toBeNull();
     expect(formatStars(2.5)).toBeNull();
+  });
+});
+
+describe('formatDate', () => {
+  it('writes a stored day as it is, whatever the time zone', () => {
+    expect(formatDate('2024-05-20', 'zh')).toBe('2024年5月20日');
+    expect(formatDate('2024-01-01', 'en')).toBe('1 Jan 2024');
+  });
+
+  it('shows what it cannot read as it came', () => {
+    expect(formatDate('2024/5/20', 'zh')).toBe('2024/5/20');
+    expect(formatDate(null, 'zh')).toBe('—');
   });
 });

@@ -23,6 +23,16 @@ export function formatDateTime(iso: string | null | undefined, lang: Lang): stri
   return `${formatDay(d, lang)}${lang === 'zh' ? ' ' : ', '}${time}`;
 }
 
+/**
+ * A calendar day as stored (YYYY-MM-DD, no time zone: the day of the
+ * inspection where it took place): 2024年5月20日 / 20 May 2024.
+ */
+export function formatDate(ymd: string | null | undefined, lang: Lang): string {
+  const m = ymd ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd) : null;
+  if (!m) return ymd ? ymd : '—';
+  return formatDay(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])), lang);
+}
+
 function formatDay(d: Date, lang: Lang): string {
   return lang === 'zh'
     ? `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`

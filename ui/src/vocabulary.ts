@@ -2,10 +2,15 @@
 // members the UI offers as choices.
 
 import type { CheckMethod } from './bindings/CheckMethod';
+import type { Gap } from './bindings/Gap';
+import type { InspectionKind } from './bindings/InspectionKind';
+import type { InspectionStatus } from './bindings/InspectionStatus';
 import type { ItemKind } from './bindings/ItemKind';
 import type { OperatorType } from './bindings/OperatorType';
+import type { Scope } from './bindings/Scope';
 import type { Severity } from './bindings/Severity';
 import type { TargetKind } from './bindings/TargetKind';
+import type { Verdict } from './bindings/Verdict';
 import { t, type MessageKey } from './i18n';
 
 /** The target kinds that are facilities (not a government or a department): the registry's types. */
@@ -20,11 +25,36 @@ export const FACILITY_KINDS: readonly TargetKind[] = [
   'medical_care_institution',
 ];
 
+/** 检查类型, in the order the start form offers them. */
+export const INSPECTION_KINDS: readonly InspectionKind[] = [
+  'law_enforcement',
+  'special',
+  'unannounced',
+  'look_back',
+  'self_check_review',
+];
+export const VERDICTS: readonly Verdict[] = ['compliant', 'partial', 'noncompliant', 'not_applicable'];
+export const SEVERITIES: readonly Severity[] = ['general', 'serious', 'major'];
+export const SCOPES: readonly Scope[] = ['individual', 'partial', 'widespread'];
+
+/** The supervision groups of the campaign (第一组 … 第七组), offered as suggestions; any name is allowed. */
+export const GROUP_SUGGESTIONS: readonly string[] = ['第一组', '第二组', '第三组', '第四组', '第五组', '第六组', '第七组'];
+
 export const itemKindLabel = (k: ItemKind) => t(`itemKind.${k}` as const);
 export const checkMethodLabel = (m: CheckMethod) => t(`checkMethod.${m}` as const);
 export const severityLabel = (s: Severity) => t(`severity.${s}` as const);
 export const operatorTypeLabel = (o: OperatorType | null) => (o ? t(`operatorType.${o}` as const) : t('common.none'));
 export const targetKindLabel = (k: TargetKind) => t(`targetKind.${k}` as const);
+export const inspectionKindLabel = (k: InspectionKind) => t(`inspectionKind.${k}` as const);
+export const verdictLabel = (v: Verdict | null) => (v ? t(`verdict.${v}` as const) : t('verdict.none'));
+export const scopeLabel = (s: Scope) => t(`scope.${s}` as const);
+export const gapLabel = (g: Gap) => t(`gap.${g}` as const);
+export const statusLabel = (s: InspectionStatus) => t(`inspectionStatus.${s}` as const);
+
+/** Element Plus tag colour of a verdict. */
+export function verdictTagType(v: Verdict | null): 'success' | 'warning' | 'danger' | 'info' {
+  return v === 'compliant' ? 'success' : v === 'partial' ? 'warning' : v === 'noncompliant' ? 'danger' : 'info';
+}
 
 /** Element Plus tag colour of a severity: grey, amber, red. */
 export function severityTagType(s: Severity): 'info' | 'warning' | 'danger' {

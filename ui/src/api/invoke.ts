@@ -17,7 +17,21 @@ export type Command =
   | 'department_list'
   | 'jurisdiction_list'
   | 'facility_list'
-  | 'facility_get';
+  | 'facility_get'
+  | 'inspection_start'
+  | 'inspection_list'
+  | 'inspection_show'
+  | 'inspection_record'
+  | 'inspection_add_item'
+  | 'inspection_attach'
+  | 'inspection_detach'
+  | 'evidence_thumbnail'
+  | 'inspection_suggest'
+  | 'inspection_completion'
+  | 'inspection_sign'
+  | 'item_history'
+  | 'inspection_changes'
+  | 'user_name_set';
 
 /** Arguments travel with camelCase keys (Tauri's default); the structs inside keep Rust's snake_case. */
 export type Args = Record<string, unknown>;

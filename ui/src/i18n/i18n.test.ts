@@ -28,6 +28,11 @@ describe('dictionaries', () => {
       itemKind: ['standard', 'indicator'],
       checkMethod: ['documents', 'site', 'interview', 'sampling'],
       severity: ['general', 'serious', 'major'],
+      inspectionKind: ['law_enforcement', 'special', 'unannounced', 'look_back', 'self_check_review'],
+      verdict: ['compliant', 'partial', 'noncompliant', 'not_applicable'],
+      scope: ['individual', 'partial', 'widespread'],
+      gap: ['unanswered', 'finding_missing', 'severity_missing', 'scope_missing', 'na_reason_missing'],
+      inspectionStatus: ['draft', 'signed'],
       operatorType: ['public', 'public_private', 'private'],
       targetKind: [
         'elderly_care_institution',
@@ -50,6 +55,27 @@ describe('dictionaries', () => {
   it('writes Chinese texts with full-width punctuation', () => {
     for (const [key, text] of Object.entries(zh)) {
       expect(text, key).not.toMatch(/[\u4e00-\u9fff][,;:?!]|[,;:?!][\u4e00-\u9fff]/);
+    }
+  });
+});
+
+describe('the keys the UI asks for', () => {
+  // Every literal key passed to t() or around() in a source file, and every key
+  // a template literal can produce, must be in the dictionary; vue-tsc checks
+  // the .ts files but not every template expression.
+  const sources = import.meta.glob<string>(['../**/*.ts', '../**/*.vue', '!../**/*.test.ts', '!../bindings/**'], {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  });
+
+  it.each(Object.entries(sources))('%s', (_file, text) => {
+    for (const m of text.matchAll(/\b(?:t|around)\(\s*'([^']+)'/g)) {
+      expect(zh, m[1]).toHaveProperty([m[1]]);
+    }
+    for (const m of text.matchAll(/\bt\(\s*`([a-zA-Z.]+)\$\{/g)) {
+      const prefix = m[1];
+      expect(Object.keys(zh).some((k) => k.startsWith(prefix)), prefix).toBe(true);
     }
   });
 });
