@@ -3,13 +3,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use common::xlsx;
+use common::{dump, xlsx};
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -38,32 +38,6 @@ impl Fixture {
         self.cmd().arg("demo").assert().success();
         self
     }
-}
-
-/// Every row of every table, for “nothing changed” checks.
-fn dump(db: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    let mut out = Vec::new();
-    for t in tables {
-        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1")).unwrap();
-        let n = st.column_count();
-        let rows = st
-            .query_map([], |r| {
-                Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
-            })
-            .unwrap();
-        for row in rows {
-            out.push(format!("{t}: {}", row.unwrap()));
-        }
-    }
-    out
 }
 
 #[test]

@@ -3,7 +3,15 @@
 //! patches, sign-off and amendments, the change log, evidence, suggestions,
 //! history, and bad input that must change nothing.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::walk;
+
+fn dump(db: &Db) -> Vec<String> {
+    common::dump_conn(db.conn())
+}
+
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -126,44 +134,6 @@ fn item<'a>(d: &'a InspectionDetail, code: &str) -> &'a inspection::ChecklistIte
     d.items.iter().find(|i| i.code == code).unwrap_or_else(|| panic!("{code} is on the checklist"))
 }
 
-/// Every row of every table, for “nothing changed” checks.
-fn dump(db: &Db) -> Vec<String> {
-    let conn = db.conn();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    let mut out = Vec::new();
-    for t in tables {
-        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1")).unwrap();
-        let n = st.column_count();
-        let rows = st
-            .query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
-            .unwrap();
-        for row in rows {
-            out.push(format!("{t}: {}", row.unwrap()));
-        }
-    }
-    out
-}
-
-fn walk(p: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(p) else { return out };
-    for e in entries {
-        let e = e.unwrap().path();
-        if e.is_dir() {
-            out.extend(walk(&e));
-        } else {
-            out.push(e);
-        }
-    }
-    out.sort();
-    out
-}
 
 fn jpeg(w: u32, h: u32, seed: u8) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, seed]));

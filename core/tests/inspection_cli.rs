@@ -2,7 +2,11 @@
 //! show against temporary demo databases, with exit codes, the JSON shape and
 //! bad input that must leave the database as it was.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{dump, walk};
+
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -68,44 +72,6 @@ impl Fixture {
     }
 }
 
-/// Every row of every table, for “nothing changed” checks.
-fn dump(db: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    let mut out = Vec::new();
-    for t in tables {
-        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1")).unwrap();
-        let n = st.column_count();
-        let rows = st
-            .query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
-            .unwrap();
-        for row in rows {
-            out.push(format!("{t}: {}", row.unwrap()));
-        }
-    }
-    out
-}
-
-fn walk(p: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(p) else { return out };
-    for e in entries {
-        let e = e.unwrap().path();
-        if e.is_dir() {
-            out.extend(walk(&e));
-        } else {
-            out.push(e);
-        }
-    }
-    out.sort();
-    out
-}
 
 fn jpeg(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
