@@ -41,7 +41,7 @@ vocabulary! {
         Compliant => "compliant", "符合", "compliant", ["合格", "c"];
         Partial => "partial", "基本符合", "partly compliant", ["基本合格", "p"];
         Noncompliant => "noncompliant", "不符合", "non-compliant", ["不合格", "n"];
-        NotApplicable => "na", "不适用", "not applicable", ["n/a", "无此项"];
+        NotApplicable => "na", "不适用", "not applicable", ["n/a", "无此项", "not_applicable"];
     }
 }
 
