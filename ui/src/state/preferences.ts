@@ -19,7 +19,7 @@ function storage(): Storage | null {
 export const largeText = ref(storage()?.getItem(LARGE_TEXT_KEY) === '1');
 export const checklistMode = ref<ChecklistMode>(storage()?.getItem(MODE_KEY) === 'list' ? 'list' : 'focus');
 
-/** Scales the whole window (Element Plus sizes are in px, so font-size alone would not). */
+/** 大字模式: the class that raises every font and control size (styles/main.css). */
 function applyLargeText(on: boolean) {
   if (typeof document !== 'undefined') document.documentElement.classList.toggle('qd-large', on);
 }

@@ -25,11 +25,10 @@ export async function loadAppInfo(): Promise<void> {
 }
 
 /**
- * The name this computer's user goes by in the change log, once the shell
- * reports it (`AppInfo.user_name`); `null` while unknown or unset.
+ * The name this computer's user goes by in the change log
+ * (`AppInfo.user_name`); `null` while unknown or unset.
  */
 export function userName(): string | null {
-  const info = appInfo.value as (AppInfo & { user_name?: string | null }) | null;
-  const name = info?.user_name?.trim();
+  const name = appInfo.value?.user_name?.trim();
   return name ? name : null;
 }
