@@ -212,6 +212,16 @@ pub fn check_bytes(bytes: &[u8], original_name: &str, field: &str) -> Result<Che
 }
 
 /// 64 lowercase hexadecimal digits.
+/// Registers a stored file in the database; the same content twice is one row.
+pub(crate) fn register(tx: &crate::db::Tx<'_>, a: &Attachment) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO attachment (sha256, media_type, size, width, height, original_name, created_at, device_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        rusqlite::params![a.sha256, a.media_type, a.size, a.width, a.height, a.original_name, tx.now_text(), tx.device_id()],
+    )?;
+    Ok(())
+}
+
 pub fn is_sha256(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

@@ -64,6 +64,9 @@ fn child(spec: &str) -> ! {
         detail.items.iter().take(CODES).map(|i| (i.code.clone(), i.verdict)).collect();
     let codes: Vec<String> = current.keys().cloned().collect();
     let stdout = std::io::stdout();
+    // The kill moments count from here, so a slow start on a loaded machine does not eat them.
+    writeln!(stdout.lock(), "ready").unwrap();
+    stdout.lock().flush().unwrap();
     let started = Instant::now();
     for step in 0.. {
         // A child the parent forgot must not run forever.
@@ -125,7 +128,7 @@ fn parent() {
     let started = Instant::now();
 
     for round in 0..ROUNDS {
-        let delay = Duration::from_millis(5 + rng.below(76));
+        let delay = Duration::from_millis(rng.below(60));
         let mut child = Command::new(&exe)
             .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, format!("{}|{id}|{round}", path.display()))
@@ -135,11 +138,25 @@ fn parent() {
             .spawn()
             .unwrap();
         let mut stdout = child.stdout.take().unwrap();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
             let mut s = String::new();
-            stdout.read_to_string(&mut s).unwrap();
+            let mut buf = [0u8; 4096];
+            loop {
+                match stdout.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                        if s.contains("ready\n") {
+                            let _ = ready_tx.send(());
+                        }
+                    }
+                }
+            }
             s
         });
+        // A child that never gets ready is killed after the timeout and fails the round below.
+        let _ = ready_rx.recv_timeout(Duration::from_secs(30));
         std::thread::sleep(delay);
         child.kill().unwrap();
         let status = child.wait().unwrap();

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use kinds::{CheckMethod, ItemKind, OperatorType, Severity, TargetKind};
 pub(crate) use store::store_slug;
 pub use store::{
-    active_version, get_item, groups, list_items, store_catalog, use_version, versions, CatalogGroup, CatalogItem,
+    active_version, active_version_tx, get_item, groups, list_items, store_catalog, use_version, versions, CatalogGroup, CatalogItem,
     CatalogVersion, ItemQuery, StoreOutcome,
 };
 

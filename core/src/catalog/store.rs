@@ -196,6 +196,17 @@ fn active_version_id(db: &Db) -> Result<Option<String>> {
         .optional()?)
 }
 
+/// The id of the active version, inside a transaction (same rule as [`active_version`]).
+pub fn active_version_tx(tx: &crate::db::Tx<'_>) -> Result<Option<String>> {
+    if let Some(id) = tx.meta_get("active_catalog_version")? {
+        let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM catalog_version WHERE id = ?1)", [&id], |r| r.get(0))?;
+        if exists {
+            return Ok(Some(id));
+        }
+    }
+    Ok(tx.query_row("SELECT id FROM catalog_version ORDER BY imported_at DESC, id DESC LIMIT 1", [], |r| r.get(0)).optional()?)
+}
+
 pub fn active_version(db: &Db) -> Result<Option<CatalogVersion>> {
     Ok(versions(db)?.into_iter().find(|v| v.active))
 }

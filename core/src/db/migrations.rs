@@ -223,14 +223,145 @@ CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
 BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
 "#;
 
+/// The seven lists: problems (from findings or other sources) and their
+/// life — rectification plan, progress, verification, close-out — as an
+/// append-only event trail; suggestions outside inspections; evaluations;
+/// the learning list's "studied" marks.
+const V3_LISTS: &str = r#"
+CREATE TABLE problem (
+    id                 TEXT PRIMARY KEY,
+    number             TEXT NOT NULL UNIQUE,
+    target_kind        TEXT NOT NULL,
+    target_id          TEXT,
+    target_name        TEXT NOT NULL,
+    county_id          TEXT REFERENCES jurisdiction(id),
+    item_code          TEXT,
+    category           TEXT NOT NULL,
+    description        TEXT NOT NULL,
+    severity           TEXT NOT NULL CHECK (severity IN ('general', 'serious', 'major')),
+    scope              TEXT CHECK (scope IN ('individual', 'partial', 'widespread')),
+    source             TEXT NOT NULL CHECK (source IN ('law_enforcement', 'special', 'unannounced', 'look_back',
+                           'self_check', 'public_report', 'forum', 'deputy')),
+    group_name         TEXT NOT NULL DEFAULT '',
+    found_on           TEXT NOT NULL,
+    inspection_id      TEXT REFERENCES inspection(id),
+    department_id      TEXT REFERENCES department(id),
+    responsible_unit   TEXT NOT NULL DEFAULT '',
+    responsible_person TEXT NOT NULL DEFAULT '',
+    measure            TEXT NOT NULL DEFAULT '',
+    deadline           TEXT,
+    status             TEXT NOT NULL DEFAULT 'pending'
+                           CHECK (status IN ('pending', 'in_progress', 'awaiting_verification', 'closed', 'withdrawn')),
+    rectified_on       TEXT,
+    closed_on          TEXT,
+    merged_into        TEXT REFERENCES problem(id),
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    device_id          TEXT NOT NULL,
+    CHECK (deadline IS NULL OR deadline >= found_on)
+) STRICT;
+CREATE INDEX problem_status ON problem (status, deadline);
+CREATE INDEX problem_county ON problem (county_id, status);
+CREATE INDEX problem_target ON problem (target_id, status);
+CREATE INDEX problem_inspection ON problem (inspection_id);
+
+-- Which findings a problem stands for (several when the inspector merged them).
+CREATE TABLE problem_finding (
+    inspection_id TEXT NOT NULL REFERENCES inspection(id),
+    item_code     TEXT NOT NULL,
+    problem_id    TEXT NOT NULL REFERENCES problem(id),
+    created_at    TEXT NOT NULL,
+    device_id     TEXT NOT NULL,
+    PRIMARY KEY (inspection_id, item_code)
+) STRICT;
+CREATE INDEX problem_finding_problem ON problem_finding (problem_id);
+
+-- The life of a problem, never rewritten: what happened, when, by whom.
+CREATE TABLE problem_event (
+    id            TEXT PRIMARY KEY,
+    problem_id    TEXT NOT NULL REFERENCES problem(id),
+    kind          TEXT NOT NULL CHECK (kind IN ('created', 'planned', 'progress', 'reported_done', 'verified', 'returned',
+                      'reopened', 'merged', 'withdrawn', 'restored')),
+    on_date       TEXT NOT NULL,
+    actor         TEXT NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',
+    method        TEXT CHECK (method IN ('look_back', 'document_review', 'unannounced')),
+    result        TEXT CHECK (result IN ('pass', 'fail')),
+    verifier      TEXT NOT NULL DEFAULT '',
+    inspection_id TEXT REFERENCES inspection(id),
+    from_status   TEXT,
+    to_status     TEXT,
+    created_at    TEXT NOT NULL,
+    device_id     TEXT NOT NULL
+) STRICT;
+CREATE INDEX problem_event_problem ON problem_event (problem_id, created_at);
+CREATE TRIGGER problem_event_no_update BEFORE UPDATE ON problem_event
+BEGIN SELECT RAISE(ABORT, 'problem_event is append-only'); END;
+
+CREATE TABLE problem_evidence (
+    id         TEXT PRIMARY KEY,
+    problem_id TEXT NOT NULL REFERENCES problem(id),
+    event_id   TEXT REFERENCES problem_event(id),
+    sha256     TEXT NOT NULL REFERENCES attachment(sha256),
+    created_at TEXT NOT NULL,
+    device_id  TEXT NOT NULL,
+    UNIQUE (problem_id, sha256)
+) STRICT;
+
+-- 意见建议 from any source; those made during an inspection stay in
+-- `suggestion` and are listed beside these.
+CREATE TABLE opinion (
+    id          TEXT PRIMARY KEY,
+    text        TEXT NOT NULL,
+    source      TEXT NOT NULL CHECK (source IN ('law_enforcement', 'special', 'unannounced', 'look_back',
+                    'self_check', 'public_report', 'forum', 'deputy')),
+    addressee   TEXT NOT NULL DEFAULT '',
+    county_id   TEXT REFERENCES jurisdiction(id),
+    target_name TEXT NOT NULL DEFAULT '',
+    group_name  TEXT NOT NULL DEFAULT '',
+    made_on     TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    device_id   TEXT NOT NULL
+) STRICT;
+ALTER TABLE suggestion ADD COLUMN addressee TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE evaluation (
+    id            TEXT PRIMARY KEY,
+    subject_kind  TEXT NOT NULL CHECK (subject_kind IN ('department', 'county', 'topic')),
+    subject       TEXT NOT NULL,
+    department_id TEXT REFERENCES department(id),
+    county_id     TEXT REFERENCES jurisdiction(id),
+    topic         TEXT NOT NULL DEFAULT '',
+    aspect        TEXT NOT NULL CHECK (aspect IN ('rectification', 'report', 'result')),
+    evaluator     TEXT NOT NULL CHECK (evaluator IN ('congress', 'deputies', 'public')),
+    evaluated_on  TEXT NOT NULL,
+    score         REAL NOT NULL CHECK (score >= 0 AND score <= 100),
+    comment       TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    device_id     TEXT NOT NULL
+) STRICT;
+CREATE INDEX evaluation_subject ON evaluation (subject_kind, subject);
+
+CREATE TABLE study_mark (
+    person     TEXT NOT NULL,
+    document   TEXT NOT NULL,
+    studied_on TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    device_id  TEXT NOT NULL,
+    PRIMARY KEY (person, document)
+) STRICT;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1_FOUNDATION), M::up(V2_INSPECTION)])
+    Migrations::new(vec![M::up(V1_FOUNDATION), M::up(V2_INSPECTION), M::up(V3_LISTS)])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub fn latest_version() -> i64 {
     // One per entry of `migrations()`.
-    2
+    3
 }
 
 #[cfg(test)]

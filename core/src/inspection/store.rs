@@ -108,12 +108,31 @@ pub fn start(db: &mut Db, input: &StartInspection, actor: &str) -> Result<Inspec
                 device,
             ],
         )?;
-        let n = tx.execute(
-            "INSERT INTO inspection_item (id, inspection_id, item_code, position, created_at, updated_at, device_id)
-             SELECT ?1 || '/' || code, ?1, code, position, ?3, ?3, ?4 FROM catalog_item
-             WHERE version_id = ?2 AND EXISTS (SELECT 1 FROM json_each(applies_to) WHERE value = ?5)",
-            params![id, version.id, now, device, target.kind.slug()],
-        )?;
+        // A 回头看 walks the open problems of its target; any other inspection,
+        // the items that apply to the target's kind.
+        let n = if input.kind == InspectionKind::LookBack {
+            let codes = crate::problem::open_problem_codes(tx, input.target_id.trim())?;
+            if codes.is_empty() {
+                return Err(invalid(
+                    "target_id",
+                    format!("“{}”没有关联内容清单条目的未销号问题，无需回头看", target.name),
+                    format!("'{}' has no open problem tied to a catalog item to look back on", target.name),
+                ));
+            }
+            tx.execute(
+                "INSERT INTO inspection_item (id, inspection_id, item_code, position, added_by_hand, created_at, updated_at, device_id)
+                 SELECT ?1 || '/' || code, ?1, code, position, 0, ?3, ?3, ?4 FROM catalog_item
+                 WHERE version_id = ?2 AND code IN (SELECT value FROM json_each(?5))",
+                params![id, version.id, now, device, serde_json::to_string(&codes).expect("strings")],
+            )?
+        } else {
+            tx.execute(
+                "INSERT INTO inspection_item (id, inspection_id, item_code, position, created_at, updated_at, device_id)
+                 SELECT ?1 || '/' || code, ?1, code, position, ?3, ?3, ?4 FROM catalog_item
+                 WHERE version_id = ?2 AND EXISTS (SELECT 1 FROM json_each(applies_to) WHERE value = ?5)",
+                params![id, version.id, now, device, target.kind.slug()],
+            )?
+        };
         if n == 0 {
             return Err(invalid(
                 "target_id",
@@ -378,6 +397,7 @@ fn record_inner(
                     ],
                 )?;
                 changelog::record(tx, actor, "inspection_item", &entity, "amendment", None, Some(reason))?;
+                crate::problem::on_amended(tx, id, &code, actor)?;
             }
         }
         tx.prepare_cached(
@@ -391,12 +411,7 @@ fn record_inner(
 
 /// Registers a stored file; the same content twice is one row.
 fn insert_attachment(tx: &Tx<'_>, a: &Attachment) -> Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO attachment (sha256, media_type, size, width, height, original_name, created_at, device_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![a.sha256, a.media_type, a.size, a.width, a.height, a.original_name, tx.now_text(), tx.device_id()],
-    )?;
-    Ok(())
+    crate::evidence::register(tx, a)
 }
 
 /// Unlinks a file from an item of a draft inspection (the file stays stored).
@@ -527,6 +542,9 @@ pub fn sign(
             ],
         )?;
         changelog::record(tx, actor, "inspection", id, "status", Some("draft"), Some("signed"))?;
+        // The findings become problems (or, for a 回头看, verify the open ones) with the signature.
+        crate::problem::verify_by_look_back(tx, id, actor)?;
+        crate::problem::raise_from_signed(tx, id, actor)?;
         Ok(())
     })?;
     show(db, id)?.signoff.ok_or_else(|| Error::Internal("signed without sign-off".into()))
