@@ -386,20 +386,13 @@ fn a_look_back_walks_the_open_problems_and_closes_them_out(mut demo: Demo) {
     assert_eq!(b_now.events.last().unwrap().note, "二楼指示灯仍不亮");
     assert_eq!(demo.problems_of(&target).len(), 2, "no new problem for a finding the look-back verified");
 
-    // With nothing left to verify by item, no look-back starts.
+    // With nothing left open, a look-back walks the full checklist of the target's kind.
     problem::report_done(&mut demo.db, &pb, "已全部更换", None, ACTOR).unwrap();
     demo.verify(&pb, VerifyResult::Pass, "").unwrap();
-    let input = StartInspection {
-        target_id: target.clone(),
-        kind: InspectionKind::LookBack,
-        date: "2024-05-20".into(),
-        group: "第三组".into(),
-        leader: String::new(),
-        members: vec![],
-        representatives: vec![],
-    };
-    let e = inspection::start(&mut demo.db, &input, ACTOR).unwrap_err();
-    assert!(message(&e).contains("无需回头看"), "{e}");
+    let again = demo.start(&target, InspectionKind::LookBack, "2024-05-20");
+    let full = demo.start(&target, InspectionKind::Special, "2024-05-20");
+    assert_eq!(again.items.len(), full.items.len());
+    assert!(again.items.len() > 2);
 }
 
 #[rstest]

@@ -10,7 +10,9 @@
 //!
 //! The catalog version is pinned when an inspection starts; later imports
 //! never change its checklist. Only items that apply to the target's kind are
-//! on it; others can be added by hand.
+//! on it; others can be added by hand. A 回头看 (look-back) of a target with
+//! open problems walks just the items of those problems, and its sign-off
+//! verifies them (`crate::problem::verify_by_look_back`).
 
 mod store;
 

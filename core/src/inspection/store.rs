@@ -109,21 +109,18 @@ pub fn start(db: &mut Db, input: &StartInspection, actor: &str) -> Result<Inspec
             ],
         )?;
         // A 回头看 walks the open problems of its target; any other inspection,
-        // the items that apply to the target's kind.
-        let n = if input.kind == InspectionKind::LookBack {
-            let codes = crate::problem::open_problem_codes(tx, input.target_id.trim())?;
-            if codes.is_empty() {
-                return Err(invalid(
-                    "target_id",
-                    format!("“{}”没有关联内容清单条目的未销号问题，无需回头看", target.name),
-                    format!("'{}' has no open problem tied to a catalog item to look back on", target.name),
-                ));
-            }
+        // and a 回头看 of a target with nothing open, the items that apply to the target's kind.
+        let open_codes = if input.kind == InspectionKind::LookBack {
+            crate::problem::open_problem_codes(tx, input.target_id.trim())?
+        } else {
+            Vec::new()
+        };
+        let n = if !open_codes.is_empty() {
             tx.execute(
                 "INSERT INTO inspection_item (id, inspection_id, item_code, position, added_by_hand, created_at, updated_at, device_id)
                  SELECT ?1 || '/' || code, ?1, code, position, 0, ?3, ?3, ?4 FROM catalog_item
                  WHERE version_id = ?2 AND code IN (SELECT value FROM json_each(?5))",
-                params![id, version.id, now, device, serde_json::to_string(&codes).expect("strings")],
+                params![id, version.id, now, device, serde_json::to_string(&open_codes).expect("strings")],
             )?
         } else {
             tx.execute(
