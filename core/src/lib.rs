@@ -15,6 +15,7 @@ pub mod error;
 pub mod inspection;
 pub mod evidence;
 pub mod lang;
+pub mod lists;
 pub mod problem;
 pub mod registry;
 pub mod seed;
