@@ -15,6 +15,8 @@
 //! Statistics live in [`stats`]; spreadsheets in [`export`] and [`import`].
 
 mod store;
+pub mod stats;
+pub use stats::{breakdown, closures_by_month, percent, totals, BreakdownRow, Dimension, Figure, Figures, StatsFilter};
 
 pub use store::{
     create, get, list, Files, merge, on_amended, open_problem_codes, plan, progress, raise_from_signed, reopen, report_done, verify,
