@@ -14,6 +14,7 @@ pub mod department;
 pub mod error;
 pub mod inspection;
 pub mod evidence;
+pub mod export;
 pub mod lang;
 pub mod lists;
 pub mod problem;

@@ -5,7 +5,9 @@
 //! sheet, row, column and reason), 1 internal error. `--json` output is
 //! stable. Without `--db` the CLI works on the desktop app's database.
 
+mod lists;
 mod output;
+mod problems;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -56,6 +58,39 @@ enum Command {
     /// Field inspections: start, record verdicts, sign off
     #[command(subcommand)]
     Inspection(InspectionCmd),
+    /// Problems (问题清单), their rectification (整改清单) and close-out (销号清单)
+    #[command(subcommand)]
+    Problem(problems::ProblemCmd),
+    /// Suggestions (意见建议)
+    #[command(subcommand)]
+    Suggestion(problems::SuggestionCmd),
+    /// Satisfaction evaluations (评价清单)
+    #[command(subcommand)]
+    Evaluation(lists::EvaluationCmd),
+    /// The laws and policies behind the catalog, and who has studied them (学习清单)
+    #[command(subcommand)]
+    Learning(lists::LearningCmd),
+    /// Each department's duties with their open, overdue and closed problems (责任清单)
+    Responsibility(JsonFlag),
+    /// Campaign statistics: problems, suggestions, rectification and close-out rates
+    Stats {
+        /// Break down by county, group, category, department, source, severity or target_kind
+        #[arg(long, value_parser = problems::parse_dimension)]
+        by: Option<crate::problem::stats::Dimension>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Export a list to XLSX or CSV: problems, rectification, closeout, responsibility, learning, content, evaluation, suggestions
+    Export {
+        #[arg(value_parser = problems::parse_export_list)]
+        list: crate::export::ExportList,
+        /// xlsx or csv
+        #[arg(long, value_parser = problems::parse_export_format)]
+        format: crate::export::ExportFormat,
+        /// The file to write (replaced whole, never left half-written)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -329,6 +364,13 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<()> {
             w.facilities(&list, json.json)
         }
         Command::Inspection(cmd) => inspection_cmd(&mut db, cmd, &actor, w),
+        Command::Problem(cmd) => problems::problem_cmd(&mut db, cmd, &actor, w),
+        Command::Suggestion(cmd) => problems::suggestion_cmd(&mut db, cmd, &actor, w),
+        Command::Evaluation(cmd) => lists::evaluation_cmd(&mut db, cmd, &actor, w),
+        Command::Learning(cmd) => lists::learning_cmd(&mut db, cmd, &actor, w),
+        Command::Responsibility(j) => lists::responsibility_cmd(&db, j.json, w),
+        Command::Stats { by, json } => problems::stats_cmd(&db, by, json.json, w),
+        Command::Export { list, format, out } => problems::export_cmd(&db, list, format, out, w),
     }
 }
 

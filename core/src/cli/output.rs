@@ -26,12 +26,12 @@ impl Writer<'_> {
         writeln!(self.out, "{s}").map_err(|e| Error::io("<stdout>", e))
     }
 
-    fn json<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+    pub(super) fn json<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
         let text = serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()))?;
         self.line(&text)
     }
 
-    fn zh_en(&mut self, zh: String, en: String) -> Result<()> {
+    pub(super) fn zh_en(&mut self, zh: String, en: String) -> Result<()> {
         let s = match self.lang {
             Lang::Zh => zh,
             Lang::En => en,

@@ -15,6 +15,7 @@
 //! Statistics live in [`stats`]; spreadsheets in [`export`] and [`import`].
 
 mod store;
+pub mod import;
 pub mod stats;
 pub use stats::{breakdown, closures_by_month, percent, totals, BreakdownRow, Dimension, Figure, Figures, StatsFilter};
 
