@@ -48,6 +48,11 @@ impl Error {
         Error::Input(vec![Problem::new(reason).field(field)])
     }
 
+    /// One refusal with its reason in both languages, for a rule the input breaks.
+    pub fn refuse(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Error::invalid(field, Reason::Other { zh: zh.into(), en: en.into() })
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { path: path.into(), source }
     }

@@ -214,3 +214,20 @@ mod tests {
         assert_eq!(fold("Ｓ０１"), "s01");
     }
 }
+
+/// What a person typed, trimmed, within `max` characters and without control
+/// characters (line breaks and tabs allowed); `required` refuses an empty one.
+pub(crate) fn check_text(field: &str, value: &str, max: usize, required: bool) -> crate::Result<String> {
+    use crate::error::{Error, Reason};
+    let v = value.trim().to_string();
+    if required && v.is_empty() {
+        return Err(Error::invalid(field, Reason::Required));
+    }
+    if v.chars().count() > max {
+        return Err(Error::invalid(field, Reason::TooLong { max }));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(Error::refuse(field, "含有不可见的控制字符", "contains control characters"));
+    }
+    Ok(v)
+}

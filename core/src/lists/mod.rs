@@ -26,23 +26,10 @@ pub mod limits {
     pub const TOPIC: usize = 200;
 }
 
-pub(crate) fn refuse(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Error {
-    Error::invalid(field, Reason::Other { zh: zh.into(), en: en.into() })
-}
+pub(crate) use crate::text::check_text;
 
-/// Trimmed text within `max` characters, without control characters.
-pub(crate) fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<String> {
-    let v = value.trim().to_string();
-    if required && v.is_empty() {
-        return Err(Error::invalid(field, Reason::Required));
-    }
-    if v.chars().count() > max {
-        return Err(Error::invalid(field, Reason::TooLong { max }));
-    }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(refuse(field, "含有不可见的控制字符", "contains control characters"));
-    }
-    Ok(v)
+pub(crate) fn refuse(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Error {
+    Error::refuse(field, zh, en)
 }
 
 /// A short name (person, unit, group): white space collapsed, one line.

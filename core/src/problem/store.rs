@@ -21,22 +21,10 @@ pub struct Files<'a> {
 }
 
 fn refuse(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Error {
-    Error::invalid(field, Reason::Other { zh: zh.into(), en: en.into() })
+    Error::refuse(field, zh, en)
 }
 
-fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<String> {
-    let v = value.trim().to_string();
-    if required && v.is_empty() {
-        return Err(Error::invalid(field, Reason::Required));
-    }
-    if v.chars().count() > max {
-        return Err(Error::invalid(field, Reason::TooLong { max }));
-    }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(refuse(field, "含有不可见的控制字符", "contains control characters"));
-    }
-    Ok(v)
-}
+use crate::text::check_text;
 
 pub(crate) fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
