@@ -19,6 +19,7 @@ pub mod lang;
 pub mod lists;
 pub mod problem;
 pub mod registry;
+pub mod report;
 pub mod seed;
 pub mod settings;
 pub mod spreadsheet;

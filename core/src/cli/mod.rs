@@ -8,6 +8,7 @@
 mod lists;
 mod output;
 mod problems;
+mod report;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -91,6 +92,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Printed reports as PDF: inspection (检查报告), notice (整改通知书)
+    #[command(subcommand)]
+    Report(report::ReportCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -371,6 +375,7 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Responsibility(j) => lists::responsibility_cmd(&db, j.json, w),
         Command::Stats { by, json } => problems::stats_cmd(&db, by, json.json, w),
         Command::Export { list, format, out } => problems::export_cmd(&db, list, format, out, w),
+        Command::Report(cmd) => report::report_cmd(&db, cmd, w),
     }
 }
 

@@ -1,0 +1,64 @@
+//! `qingdan report …`: printed reports as PDF (see docs/reports.md).
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::output::Writer;
+use super::{evidence_store, JsonFlag};
+use crate::db::Db;
+use crate::error::Result;
+use crate::report::{self, ReportSummary};
+
+#[derive(Subcommand, Debug)]
+pub(super) enum ReportCmd {
+    /// 检查报告: the report of one inspection
+    Inspection {
+        /// The inspection id
+        id: String,
+        /// The PDF to write (replaced whole, never left half-written)
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// 整改通知书: the rectification notice to a facility, county/district or department (GB/T 9704-2012 layout)
+    Notice {
+        /// Facility, county/district or department id (as in `problem list --json`)
+        target_id: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// 发文字号, e.g. 洛人监改〔2024〕3号
+        #[arg(long)]
+        number: Option<String>,
+        /// 发文机关署名, printed above the date
+        #[arg(long)]
+        issuer: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+pub(super) fn report_cmd(db: &Db, cmd: ReportCmd, w: &mut Writer<'_>) -> Result<()> {
+    match cmd {
+        ReportCmd::Inspection { id, out, json } => {
+            let store = evidence_store(db)?;
+            let s = report::inspection_report(db, &store, &id, &out)?;
+            written(w, &s, json.json)
+        }
+        ReportCmd::Notice { target_id, out, number, issuer, json } => {
+            let s = report::notice(db, &target_id, number.as_deref(), issuer.as_deref(), &out)?;
+            written(w, &s, json.json)
+        }
+    }
+}
+
+fn written(w: &mut Writer<'_>, s: &ReportSummary, json: bool) -> Result<()> {
+    if json {
+        return w.json(s);
+    }
+    w.zh_en(
+        format!("已生成报告（{} 页，{} 字节）：{}", s.pages, s.bytes, s.path),
+        format!("wrote the report ({} pages, {} bytes) to {}", s.pages, s.bytes, s.path),
+    )
+}
