@@ -127,6 +127,13 @@ impl Input {
         }
     }
 
+    /// Problems a check of the core found (say, in an uploaded file), kept
+    /// with the others of the request.
+    pub fn add(&mut self, problems: &[Problem]) -> &mut Self {
+        self.problems.extend_from_slice(problems);
+        self
+    }
+
     /// A problem the caller found itself.
     pub fn refuse(&mut self, field: &str, zh: &str, en: &str) -> &mut Self {
         self.problems.push(Problem::new(Reason::Other { zh: zh.into(), en: en.into() }).field(field));

@@ -7,6 +7,9 @@ pub mod catalog;
 pub mod departments;
 mod input;
 pub mod inspection;
+pub mod lists;
+pub mod problems;
 pub mod registry;
+pub mod stats;
 
 include!("names.rs");

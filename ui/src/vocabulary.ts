@@ -1,7 +1,10 @@
 // Labels of the core's closed vocabularies in the current language, and the
 // members the UI offers as choices.
 
+import type { Aspect } from './bindings/Aspect';
 import type { CheckMethod } from './bindings/CheckMethod';
+import type { Evaluator } from './bindings/Evaluator';
+import type { SubjectKind } from './bindings/SubjectKind';
 import type { Gap } from './bindings/Gap';
 import type { InspectionKind } from './bindings/InspectionKind';
 import type { InspectionStatus } from './bindings/InspectionStatus';
@@ -11,6 +14,12 @@ import type { Scope } from './bindings/Scope';
 import type { Severity } from './bindings/Severity';
 import type { TargetKind } from './bindings/TargetKind';
 import type { Verdict } from './bindings/Verdict';
+import type { Dimension } from './bindings/Dimension';
+import type { EventKind } from './bindings/EventKind';
+import type { Source } from './bindings/Source';
+import type { Status } from './bindings/Status';
+import type { VerifyMethod } from './bindings/VerifyMethod';
+import type { VerifyResult } from './bindings/VerifyResult';
 import { t, type MessageKey } from './i18n';
 
 /** The target kinds that are facilities (not a government or a department): the registry's types. */
@@ -71,3 +80,38 @@ const DEPARTMENT_KINDS: Readonly<Record<string, MessageKey>> = {
 export function departmentKindLabel(kind: string): string {
   return Object.prototype.hasOwnProperty.call(DEPARTMENT_KINDS, kind) ? t(DEPARTMENT_KINDS[kind]) : kind;
 }
+
+// ---- problems (issue 4)
+
+/** The status tabs of the problem list, in the order of a problem's life (已撤销 is not offered). */
+export const PROBLEM_STATUSES: readonly Status[] = ['pending', 'in_progress', 'awaiting_verification', 'closed'];
+export const VERIFY_METHODS: readonly VerifyMethod[] = ['look_back', 'document_review', 'unannounced'];
+
+export const problemStatusLabel = (s: Status) => t(`status.${s}` as const);
+export const sourceLabel = (s: Source) => t(`source.${s}` as const);
+export const eventKindLabel = (k: EventKind) => t(`eventKind.${k}` as const);
+export const verifyMethodLabel = (m: VerifyMethod) => t(`verifyMethod.${m}` as const);
+export const verifyResultLabel = (r: VerifyResult) => t(`verifyResult.${r}` as const);
+export const dimensionLabel = (d: Dimension) => t(`dimension.${d}` as const);
+
+/** Element Plus tag colour of a problem's status. */
+export function problemStatusTagType(s: Status): 'danger' | 'warning' | 'primary' | 'success' | 'info' {
+  switch (s) {
+    case 'pending':
+      return 'danger';
+    case 'in_progress':
+      return 'warning';
+    case 'awaiting_verification':
+      return 'primary';
+    case 'closed':
+      return 'success';
+    default:
+      return 'info';
+  }
+}
+
+// ---- evaluation list (issue 4)
+
+export const subjectKindLabel = (k: SubjectKind) => t(`subjectKind.${k}` as const);
+export const aspectLabel = (a: Aspect) => t(`aspect.${a}` as const);
+export const evaluatorLabel = (e: Evaluator) => t(`evaluator.${e}` as const);

@@ -31,7 +31,26 @@ export type Command =
   | 'inspection_sign'
   | 'item_history'
   | 'inspection_changes'
-  | 'user_name_set';
+  | 'user_name_set'
+  | 'problem_list'
+  | 'problem_counts'
+  | 'problem_get'
+  | 'problem_create'
+  | 'problem_plan'
+  | 'problem_progress'
+  | 'problem_report_done'
+  | 'problem_verify'
+  | 'problem_reopen'
+  | 'stats_totals'
+  | 'stats_breakdown'
+  | 'stats_closures'
+  | 'stats_problems'
+  | 'suggestion_list'
+  | 'responsibility_list'
+  | 'learning_list'
+  | 'learning_mark'
+  | 'evaluation_list'
+  | 'evaluation_summary';
 
 /** Arguments travel with camelCase keys (Tauri's default); the structs inside keep Rust's snake_case. */
 export type Args = Record<string, unknown>;
