@@ -33,6 +33,23 @@ const PROBE_ARGS = {
   item_history: { targetId: NOBODY, code: 'S01' },
   inspection_changes: { id: NOBODY },
   user_name_set: { name: '测试员' },
+  problem_list: { filter: {} },
+  problem_counts: { filter: {} },
+  problem_get: { id: NOBODY },
+  // Refused input, so that the probe writes nothing.
+  problem_create: { input: { description: '', source: 'forum', target_name: '全市', category: '政策落实' } },
+  problem_plan: { id: NOBODY, plan: { measure: '整改', unit: '民政局', deadline: '2024-05-20' } },
+  problem_progress: { id: NOBODY, note: '进展' },
+  problem_report_done: { id: NOBODY, note: '完成' },
+  problem_verify: { id: NOBODY, verification: { by: '王五', method: 'look_back', result: 'pass' } },
+  problem_reopen: { id: NOBODY, reason: '反弹' },
+  stats_totals: { filter: {} },
+  stats_breakdown: { dimension: 'county', filter: {} },
+  stats_closures: { filter: {} },
+  stats_problems: { filter: {}, figure: 'problems' },
+  suggestion_list: { filter: {} },
+  learning_mark: { person: '测试员', document: '《不存在的文件》', studied: true },
+  evaluation_list: { filter: {} },
 };
 const ERROR_CODES = ['invalid_input', 'not_found', 'database_damaged', 'database', 'io', 'internal'];
 

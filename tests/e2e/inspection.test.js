@@ -18,11 +18,9 @@ import { deflateSync } from 'node:zlib';
 
 import { Key } from 'webdriverio';
 
-import { APP, CLI, demoDatabase, startApp } from './harness.js';
+import { cliJson, driving, submitStart, tid } from './drive.js';
+import { APP, demoDatabase, startApp } from './harness.js';
 
-const tid = (id) => `[data-testid="${id}"]`;
-/** The W3C web element reference key (what getActiveElement answers with). */
-const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
 const HOME_CARE_POINT = '居家养老服务点';
 
 // ---- files and processes outside the window
@@ -72,13 +70,6 @@ function makePng(width, height) {
   ]);
 }
 
-function cli(db, ...args) {
-  const env = { ...process.env };
-  delete env.QINGDAN_DB;
-  return execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
-}
-const cliJson = (db, ...args) => JSON.parse(cli(db, ...args, '--json'));
-
 /** The pid(s) of the desktop app running on `dbPath` (tauri-driver hands QINGDAN_DB down to it). */
 function appPids(dbPath) {
   let out = '';
@@ -126,131 +117,6 @@ function processEnded(pid) {
   }
 }
 
-// ---- the window
-
-/** Helpers bound to one app session. */
-function driving(app) {
-  const { browser } = app;
-  const h = {
-    async count(selector) {
-      return (await browser.$$(selector)).length;
-    },
-    /** Clicks the one element of `selector` whose text is `text`. */
-    async clickText(selector, text) {
-      let found;
-      await h.waitFor(`${selector} reading ${text}`, async () => {
-        for (const el of await browser.$$(selector)) {
-          if ((await el.getText()).trim() === text) {
-            found = el;
-            return true;
-          }
-        }
-        return false;
-      });
-      await h.click(found);
-    },
-    async click(selectorOrElement) {
-      const el = typeof selectorOrElement === 'string' ? browser.$(selectorOrElement) : selectorOrElement;
-      await el.waitForClickable({ timeout: 15_000 });
-      await el.click();
-    },
-    /** Waits for `condition`; on timeout saves a screenshot and adds what the UI shows. */
-    async waitFor(what, condition, timeout = 15_000) {
-      try {
-        await browser.waitUntil(condition, { timeout, interval: 150, timeoutMsg: `timed out waiting for ${what}` });
-      } catch (e) {
-        await app.screenshot(`failed-${what.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60)}`).catch(() => {});
-        const shown = await browser
-          .execute(() => ({
-            errors: [...document.querySelectorAll('[data-testid="error-banner"]')].map((b) => b.innerText),
-            active: document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName,
-            panel: document.querySelector('[data-testid="item-panel"]')?.getAttribute('data-code'),
-          }))
-          .catch(() => ({}));
-        e.message += `\nUI state: ${JSON.stringify(shown)}`;
-        throw e;
-      }
-    },
-    /** A screenshot once transitions (tags, dialogs, drawers: 200–300 ms in Element Plus) have ended. */
-    async shot(name) {
-      await sleep(450);
-      await app.screenshot(name);
-    },
-    /** data-testid (or tag name) of the element that has the keyboard focus. */
-    active() {
-      return browser.execute(() => {
-        const el = document.activeElement;
-        return el?.getAttribute('data-testid') ?? el?.tagName ?? null;
-      });
-    },
-    /** One key to whatever has the focus, as the inspector's keyboard would. */
-    async press(...keys) {
-      for (const k of keys) {
-        await browser.keys(k);
-        await sleep(60);
-      }
-    },
-    /** Types into the focused field, after checking that it is `testid`. */
-    async type(testid, text) {
-      await h.waitFor(`the focus in ${testid}`, async () => (await h.active()) === testid);
-      const focused = await browser.getActiveElement();
-      await browser.elementSendKeys(focused[ELEMENT_KEY], text);
-    },
-    value(testid) {
-      return browser.execute((sel) => document.querySelector(sel)?.value ?? null, tid(testid));
-    },
-    attr(selector, name) {
-      return browser.execute((sel, n) => document.querySelector(sel)?.getAttribute(n) ?? null, selector, name);
-    },
-    currentCode() {
-      return h.attr(tid('item-panel'), 'data-code');
-    },
-    async expectAt(code) {
-      await h.waitFor(`item ${code} to be the current one`, async () => (await h.currentCode()) === code);
-    },
-    verdictOf(code) {
-      return h.attr(`${tid('checklist-item')}[data-code="${code}"]`, 'data-verdict');
-    },
-    async expectVerdict(code, verdict) {
-      await h.waitFor(`${code} to read ${verdict}`, async () => (await h.verdictOf(code)) === verdict);
-    },
-    async expectPressed(testid) {
-      await h.waitFor(`${testid} pressed`, async () => (await h.attr(tid(testid), 'aria-pressed')) === 'true');
-    },
-    /** The codes of the checklist in the order shown (the navigation in one-at-a-time mode). */
-    codes() {
-      return browser.execute(
-        (sel) => [...document.querySelectorAll(sel)].map((e) => e.getAttribute('data-code')),
-        tid('checklist-item'),
-      );
-    },
-    async progress() {
-      return (await browser.$(tid('checklist-progress')).getText()).trim();
-    },
-    inspectionIdFromUrl: async () => (await browser.getUrl()).match(/#\/inspections\/([0-9a-f-]{36})/)?.[1] ?? null,
-    /** One item at a time, whatever a previous run left in localStorage. */
-    async ensureFocusMode() {
-      if ((await h.attr(tid('mode-toggle'), 'data-mode')) !== 'focus') {
-        await h.click(tid('mode-toggle'));
-        await h.waitFor('one-at-a-time mode', async () => (await h.attr(tid('mode-toggle'), 'data-mode')) === 'focus');
-      }
-    },
-    /** Every item whose save the UI tracked reads saved, and nothing is on its way. */
-    async waitAllSaved(codes) {
-      await h.waitFor('全部已保存', async () => {
-        const s = await browser.$(tid('save-summary'));
-        if ((await s.getAttribute('data-unsaved')) !== '0') return false;
-        if (!(await s.getText()).includes('全部已保存')) return false;
-        for (const c of codes) {
-          if ((await h.attr(`${tid('checklist-item')}[data-code="${c}"]`, 'data-save')) !== 'saved') return false;
-        }
-        return true;
-      });
-    },
-  };
-  return h;
-}
-
 /** The text of quick phrase `n` (1-based) of the current item, without its key hint. */
 function phraseText(browser, n) {
   return browser.execute((sel) => {
@@ -262,17 +128,6 @@ function phraseText(browser, n) {
       .join('')
       .trim();
   }, `[data-testid="quick-phrase"][data-index="${n}"]`);
-}
-
-/** Opens the walker of a new inspection from the filled-in start form. */
-async function submitStart(browser, h) {
-  await h.click(tid('start-submit'));
-  let id = null;
-  await h.waitFor('the walker of the new inspection', async () => {
-    id = await h.inspectionIdFromUrl();
-    return !!id && (await browser.$(tid('item-panel')).isExisting());
-  });
-  return id;
 }
 
 const FINDING_PARTIAL = '护理记录不完整，部分老人缺少每日巡视签字';
