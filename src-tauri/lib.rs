@@ -57,10 +57,12 @@ pub fn run() {
             commands::stats::stats_closures,
             commands::stats::stats_problems,
             commands::lists::suggestion_list,
+            commands::lists::opinion_create,
             commands::lists::responsibility_list,
             commands::lists::learning_list,
             commands::lists::learning_mark,
             commands::lists::evaluation_list,
+            commands::lists::evaluation_create,
             commands::lists::evaluation_summary,
         ])
         .run(tauri::generate_context!());

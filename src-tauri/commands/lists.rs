@@ -1,12 +1,13 @@
-//! The lists around the problems, read-only in the window for now:
-//! 意见建议, 责任清单 with its problem counts, 学习清单 (with the per-person
-//! “studied” mark) and 评价清单 (`qingdan_core::lists`). Entering opinions and
-//! evaluations is done with the CLI until the window has forms for them.
+//! The lists around the problems: 意见建议 (with 登记意见建议), 责任清单
+//! with its problem counts, 学习清单 (with the per-person “studied” mark) and
+//! 评价清单 (with 录入测评) (`qingdan_core::lists`). Who may score what — the
+//! two-way rule — and what a date or a score may be are the core's rules;
+//! these commands bound the input and name the actor from the settings.
 
-use qingdan_core::lists::evaluation::{self, Evaluation, EvaluationFilter, EvaluationSummary};
+use qingdan_core::lists::evaluation::{self, Evaluation, EvaluationFilter, EvaluationSummary, NewEvaluation};
 use qingdan_core::lists::learning::{self, LearningDoc};
 use qingdan_core::lists::responsibility::{self, ResponsibilityRow};
-use qingdan_core::lists::suggestions::{self, SuggestionFilter, SuggestionRow};
+use qingdan_core::lists::suggestions::{self, NewOpinion, SuggestionFilter, SuggestionRow};
 use qingdan_core::settings;
 use tauri::State;
 
@@ -20,6 +21,11 @@ pub async fn suggestion_list(
     filter: SuggestionFilter,
 ) -> Result<Vec<SuggestionRow>, IpcError> {
     suggestion_rows(&state, &filter)
+}
+
+#[tauri::command]
+pub async fn opinion_create(state: State<'_, AppState>, input: NewOpinion) -> Result<SuggestionRow, IpcError> {
+    create_opinion(&state, &input)
 }
 
 #[tauri::command]
@@ -51,6 +57,11 @@ pub async fn evaluation_list(
 }
 
 #[tauri::command]
+pub async fn evaluation_create(state: State<'_, AppState>, input: NewEvaluation) -> Result<Evaluation, IpcError> {
+    create_evaluation(&state, &input)
+}
+
+#[tauri::command]
 pub async fn evaluation_summary(state: State<'_, AppState>) -> Result<Vec<EvaluationSummary>, IpcError> {
     evaluation_summaries(&state)
 }
@@ -63,6 +74,22 @@ pub fn suggestion_rows(state: &AppState, f: &SuggestionFilter) -> Result<Vec<Sug
         .text("search", f.search.as_deref(), MAX_SEARCH)
         .valid(state)?;
     state.read(|db| suggestions::list(db, f))
+}
+
+/// 登记意见建议: an opinion from outside an inspection (座谈, 群众反映, 代表意见 …).
+pub fn create_opinion(state: &AppState, o: &NewOpinion) -> Result<SuggestionRow, IpcError> {
+    Input::new()
+        .prose("text", Some(&o.text))
+        .text("addressee", Some(&o.addressee), MAX_NAME)
+        .text("county", o.county.as_deref(), MAX_COUNTY)
+        .text("target_name", Some(&o.target_name), MAX_NAME)
+        .text("group", Some(&o.group), MAX_NAME)
+        .text("made_on", o.made_on.as_deref(), MAX_NAME)
+        .valid(state)?;
+    state.write(|db| {
+        let who = settings::user_name(db)?;
+        suggestions::create_opinion(db, o, &who)
+    })
 }
 
 /// Departments × duties × linked items, with their open, overdue and closed problems.
@@ -98,6 +125,20 @@ pub fn mark_learning(
 pub fn evaluations(state: &AppState, f: &EvaluationFilter) -> Result<Vec<Evaluation>, IpcError> {
     Input::new().text("subject", f.subject.as_deref(), MAX_NAME).valid(state)?;
     state.read(|db| evaluation::list(db, f))
+}
+
+/// 录入测评: one score of the two-way evaluation. A pairing the rule does not
+/// allow (群众 scoring 整改工作 …) is refused with the reason, and nothing is written.
+pub fn create_evaluation(state: &AppState, e: &NewEvaluation) -> Result<Evaluation, IpcError> {
+    Input::new()
+        .text("subject", Some(&e.subject), MAX_NAME)
+        .text("evaluated_on", e.evaluated_on.as_deref(), MAX_NAME)
+        .prose("comment", Some(&e.comment))
+        .valid(state)?;
+    state.write(|db| {
+        let who = settings::user_name(db)?;
+        evaluation::create(db, e, &who)
+    })
 }
 
 /// Count, mean, lowest and highest score per subject, aspect and evaluator group.

@@ -38,9 +38,11 @@ pub const COMMANDS: &[&str] = &[
     "stats_closures",
     "stats_problems",
     "suggestion_list",
+    "opinion_create",
     "responsibility_list",
     "learning_list",
     "learning_mark",
     "evaluation_list",
+    "evaluation_create",
     "evaluation_summary",
 ];

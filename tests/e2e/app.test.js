@@ -48,8 +48,13 @@ const PROBE_ARGS = {
   stats_closures: { filter: {} },
   stats_problems: { filter: {}, figure: 'problems' },
   suggestion_list: { filter: {} },
+  // Refused input (empty text; 群众 scoring 整改工作), so that the probe writes nothing.
+  opinion_create: { input: { text: '', source: 'forum' } },
   learning_mark: { person: '测试员', document: '《不存在的文件》', studied: true },
   evaluation_list: { filter: {} },
+  evaluation_create: {
+    input: { subject_kind: 'department', subject: '民政局', aspect: 'rectification', evaluator: 'public', score: 90, comment: '' },
+  },
 };
 const ERROR_CODES = ['invalid_input', 'not_found', 'database_damaged', 'database', 'io', 'internal'];
 

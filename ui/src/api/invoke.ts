@@ -46,10 +46,12 @@ export type Command =
   | 'stats_closures'
   | 'stats_problems'
   | 'suggestion_list'
+  | 'opinion_create'
   | 'responsibility_list'
   | 'learning_list'
   | 'learning_mark'
   | 'evaluation_list'
+  | 'evaluation_create'
   | 'evaluation_summary';
 
 /** Arguments travel with camelCase keys (Tauri's default); the structs inside keep Rust's snake_case. */

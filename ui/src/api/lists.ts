@@ -1,10 +1,13 @@
 // The lists around the problems (docs/ipc.md, section "Lists"): 意见建议,
-// 责任清单 with problem counts, 学习清单 (with the “studied” mark), 评价清单.
+// 责任清单 with problem counts, 学习清单 (with the “studied” mark), 评价清单;
+// 登记意见建议 and 录入测评.
 
 import type { Evaluation } from '../bindings/Evaluation';
 import type { EvaluationFilter } from '../bindings/EvaluationFilter';
 import type { EvaluationSummary } from '../bindings/EvaluationSummary';
 import type { LearningDoc } from '../bindings/LearningDoc';
+import type { NewEvaluation } from '../bindings/NewEvaluation';
+import type { NewOpinion } from '../bindings/NewOpinion';
 import type { ResponsibilityRow } from '../bindings/ResponsibilityRow';
 import type { SuggestionFilter } from '../bindings/SuggestionFilter';
 import type { SuggestionRow } from '../bindings/SuggestionRow';
@@ -18,6 +21,11 @@ export function suggestionList(filter: SuggestionFilter = {}): Promise<Suggestio
   const search = filter.search?.trim();
   if (search) out.search = search;
   return invoke<SuggestionRow[]>('suggestion_list', { filter: out });
+}
+
+/** 登记意见建议: an opinion from outside an inspection; the row as the list shows it. */
+export function opinionCreate(input: NewOpinion): Promise<SuggestionRow> {
+  return invoke<SuggestionRow>('opinion_create', { input });
 }
 
 export function responsibilityList(): Promise<ResponsibilityRow[]> {
@@ -39,4 +47,9 @@ export function evaluationList(filter: EvaluationFilter = {}): Promise<Evaluatio
 
 export function evaluationSummary(): Promise<EvaluationSummary[]> {
   return invoke<EvaluationSummary[]>('evaluation_summary');
+}
+
+/** 录入测评: one score; a pairing the two-way rule does not allow is refused with the reason. */
+export function evaluationCreate(input: NewEvaluation): Promise<Evaluation> {
+  return invoke<Evaluation>('evaluation_create', { input });
 }

@@ -5,7 +5,7 @@
 import type { IpcError } from '../bindings/IpcError';
 import type { MessageKey } from '../i18n';
 
-/** Field keys of the step commands and of 新增问题 → the label of the form field; `null` shows no place. */
+/** Field keys of the step commands, 新增问题, 登记意见建议 and 录入测评 → the label of the form field; `null` shows no place. */
 export const STEP_FIELDS: Readonly<Record<string, MessageKey | null>> = {
   status: null,
   id: null,
@@ -36,6 +36,18 @@ export const STEP_FIELDS: Readonly<Record<string, MessageKey | null>> = {
   department: 'problem.field.department',
   responsible_unit: 'problem.field.unit',
   number: 'problem.field.number',
+  // 登记意见建议
+  text: 'newOpinion.text',
+  addressee: 'suggestions.col.addressee',
+  made_on: 'newOpinion.madeOn',
+  // 录入测评
+  subject_kind: 'newEvaluation.subjectKind',
+  subject: 'evaluation.col.subject',
+  aspect: 'evaluation.col.aspect',
+  evaluator: 'evaluation.col.evaluator',
+  score: 'evaluation.col.score',
+  evaluated_on: 'newEvaluation.date',
+  comment: 'evaluation.col.comment',
 };
 
 /** The error with each known field replaced by its label (`translate` gives the label of a key). */
