@@ -37,6 +37,42 @@ pub(super) enum ReportCmd {
         #[command(flatten)]
         json: JsonFlag,
     },
+    /// 监督工作总结: the campaign figures, charts by county, category and month, the overdue and close-out lists
+    Summary {
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// Only this county or district, e.g. 汝阳县
+        #[arg(long)]
+        county: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Print a list (problems|rectification|closeout, or 问题清单|整改清单|销号清单) with the filters of `problem list`
+    List {
+        /// problems, rectification or closeout
+        #[arg(value_parser = parse_print_list, value_name = "problems|rectification|closeout")]
+        list: report::PrintList,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// 待整改, 整改中, 已整改待核验, 已销号, 已撤销 (or their slugs)
+        #[arg(long, value_parser = super::problems::parse_status)]
+        status: Option<crate::problem::Status>,
+        /// County or district name, e.g. 汝阳县
+        #[arg(long)]
+        county: Option<String>,
+        /// Only problems past their deadline and not rectified
+        #[arg(long)]
+        overdue: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+fn parse_print_list(s: &str) -> std::result::Result<report::PrintList, String> {
+    report::PrintList::parse(s).ok_or_else(|| {
+        let slugs: Vec<&str> = report::PrintList::ALL.iter().map(|l| l.slug()).collect();
+        format!("“{s}”不是可打印的清单，应为：{}", slugs.join("|"))
+    })
 }
 
 pub(super) fn report_cmd(db: &Db, cmd: ReportCmd, w: &mut Writer<'_>) -> Result<()> {
@@ -48,6 +84,14 @@ pub(super) fn report_cmd(db: &Db, cmd: ReportCmd, w: &mut Writer<'_>) -> Result<
         }
         ReportCmd::Notice { target_id, out, number, issuer, json } => {
             let s = report::notice(db, &target_id, number.as_deref(), issuer.as_deref(), &out)?;
+            written(w, &s, json.json)
+        }
+        ReportCmd::Summary { out, county, json } => {
+            let s = report::summary_report(db, county.as_deref(), &out)?;
+            written(w, &s, json.json)
+        }
+        ReportCmd::List { list, out, status, county, overdue, json } => {
+            let s = report::list_print(db, list, &report::ListFilter { status, county, overdue }, &out)?;
             written(w, &s, json.json)
         }
     }

@@ -60,6 +60,8 @@ enum Content {
     Row { table: usize, cells: Vec<Vec<String>>, header: bool },
     /// `indent`: from the left margin; `None` centres it.
     Picture { image: usize, w: f32, h: f32, indent: Option<f32> },
+    /// Vector drawing operations (a chart), in points from the top-left corner of its box.
+    Drawing { ops: Vec<Draw> },
 }
 
 #[derive(Debug, Clone)]
@@ -231,6 +233,12 @@ impl Flow {
         self.push(h + 4.0, true, None, Content::Picture { image, w, h, indent });
     }
 
+    /// A vector drawing `h` points tall (a chart): `ops` in points from the
+    /// top-left corner of its box at the left margin; kept whole on one page.
+    pub fn drawing(&mut self, ops: Vec<Draw>, h: f32, keep_with_next: bool) {
+        self.push(h, keep_with_next, None, Content::Drawing { ops });
+    }
+
     /// Lays out the flow into pages of drawing operations.
     pub fn render(&self) -> Vec<Vec<Draw>> {
         let headers: Vec<f32> = self.tables.iter().map(|t| t.header_h).collect();
@@ -288,6 +296,9 @@ impl Flow {
                                     None => x0 + (tw - w) / 2.0,
                                 };
                                 ops.push(Draw::Image { image: *image, x, y: y + 2.0, w: *w, h: *h });
+                            }
+                            Content::Drawing { ops: drawn } => {
+                                ops.extend(drawn.iter().map(|d| d.offset(x0, y)));
                             }
                         }
                     }

@@ -13,7 +13,9 @@ pub mod layout;
 pub mod pdf;
 mod flow;
 mod inspection;
+mod lists;
 mod notice;
+mod summary;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,8 @@ use crate::evidence::EvidenceStore;
 
 pub use inspection::{build as inspection_report_bytes, report_number};
 pub use notice::build as notice_bytes;
+pub use lists::{build as list_bytes, write as list_print, ListFilter, PrintList};
+pub use summary::{build as summary_bytes, write as summary_report};
 
 /// What a report run wrote.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -34,6 +34,18 @@ pub enum Draw {
     Image { image: usize, x: f32, y: f32, w: f32, h: f32 },
 }
 
+impl Draw {
+    /// The same operation moved by `dx`, `dy` points.
+    pub fn offset(&self, dx: f32, dy: f32) -> Draw {
+        match self.clone() {
+            Draw::Text { x, y, face, size, tracking, text } => Draw::Text { x: x + dx, y: y + dy, face, size, tracking, text },
+            Draw::Line { x1, y1, x2, y2, width, gray } => Draw::Line { x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width, gray },
+            Draw::Fill { x, y, w, h, gray } => Draw::Fill { x: x + dx, y: y + dy, w, h, gray },
+            Draw::Image { image, x, y, w, h } => Draw::Image { image, x: x + dx, y: y + dy, w, h },
+        }
+    }
+}
+
 /// An RGB picture to place (already scaled for print).
 #[derive(Debug, Clone)]
 pub struct Picture {
