@@ -93,16 +93,24 @@ impl Error {
     }
 }
 
+/// The English of every record kind a `NotFound` names (a test keeps it complete).
+const NOUNS: &[(&str, &str)] = &[
+    ("目录版本", "catalog version"),
+    ("机构", "facility"),
+    ("部门", "department"),
+    ("县（市、区）", "county/district"),
+    ("文件", "file"),
+    ("条目", "catalog item"),
+    ("检查", "inspection"),
+    ("检查对象", "inspection target"),
+    ("问题", "problem"),
+    ("评价", "evaluation"),
+    ("学习记录", "study mark"),
+    ("附件", "attachment"),
+];
+
 fn en_noun(zh: &str) -> &str {
-    match zh {
-        "目录版本" => "catalog version",
-        "机构" => "facility",
-        "部门" => "department",
-        "县（市、区）" => "county/district",
-        "文件" => "file",
-        "条目" => "catalog item",
-        _ => zh,
-    }
+    NOUNS.iter().find(|(z, _)| *z == zh).map(|(_, en)| *en).unwrap_or(zh)
 }
 
 fn render_problems(problems: &[Problem], lang: Lang) -> String {
@@ -333,6 +341,34 @@ impl Reason {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_not_found_in_the_sources_has_an_english_noun() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(std::fs::read_to_string(&p).unwrap());
+                }
+            }
+        }
+        let mut sources = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut sources);
+        // Split so that this line is not a match itself.
+        let marker = ["NotFound { what", ": \""].concat();
+        let mut seen = 0;
+        for text in &sources {
+            for (i, _) in text.match_indices(marker.as_str()) {
+                let rest = &text[i + marker.len()..];
+                let what = &rest[..rest.find('"').unwrap()];
+                seen += 1;
+                assert_ne!(en_noun(what), what, "NotFound names “{what}”, which has no English in NOUNS");
+            }
+        }
+        assert!(seen >= 20, "the scan found the NotFound sites ({seen})");
+    }
+
     use super::*;
 
     #[test]
