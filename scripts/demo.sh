@@ -14,7 +14,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
 cargo build --locked -p qingdan-core --bin qingdan
 export QINGDAN_DB="${QINGDAN_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/cn.qingdan.app/demo.db}"
-./target/debug/qingdan --db "$QINGDAN_DB" demo
+./target/debug/qingdan --db "$QINGDAN_DB" demo --with-campaign
 
 if [ "${1:-}" = "--built" ]; then
   npx tauri build --debug --no-bundle

@@ -245,3 +245,162 @@ mod tests {
         assert_eq!(COUNTIES.len(), 15);
     }
 }
+
+/// What [`populate_campaign`] added.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CampaignReport {
+    pub inspections: u32,
+    pub problems: u32,
+    pub suggestions: u32,
+    /// False when the database already held inspections: the campaign is added once.
+    pub added: bool,
+}
+
+/// Adds a plausible campaign to the demo registry, so that a first look at
+/// the app shows work in progress: signed inspections in every county over
+/// the last months, their problems at every stage of rectification (some
+/// overdue, some verified and closed, one returned), suggestions and a few
+/// evaluations. Runs on its own clock, which it moves through the campaign's
+/// days (never past today); `db` must have been opened with `clock`.
+/// Does nothing when the database already holds an inspection.
+pub fn populate_campaign(db: &mut Db, clock: &crate::clock::FixedClock, today: chrono::DateTime<chrono::Utc>) -> Result<CampaignReport> {
+    use crate::inspection::{self, InspectionKind, ItemPatch, Scope, StartInspection, Verdict};
+    use crate::lists::{evaluation, suggestions};
+    use crate::problem::{self, Plan, ProblemFilter, Source, Status, Verification, VerifyMethod, VerifyResult};
+    use crate::registry::{facility_list, FacilityQuery};
+    use chrono::Duration;
+
+    if !inspection::list(db, None)?.is_empty() {
+        return Ok(CampaignReport::default());
+    }
+    const GROUPS: [&str; 7] = ["第一组", "第二组", "第三组", "第四组", "第五组", "第六组", "第七组"];
+    const LEADERS: [&str; 7] = ["王志强", "李秀英", "张建国", "刘桂兰", "陈国华", "杨淑珍", "赵德明"];
+    let start = today - Duration::days(105);
+    let at = |d: i64| std::cmp::min(start + Duration::days(d), today);
+    let all = facility_list(db, &FacilityQuery::default())?;
+    // Two facilities per county, of different kinds where the county has them.
+    let mut chosen = Vec::new();
+    for (county, _) in COUNTIES {
+        let here: Vec<_> = all.iter().filter(|f| f.county == *county).collect();
+        if let Some(first) = here.first() {
+            chosen.push((*first).clone());
+            if let Some(other) = here.iter().find(|f| f.kind != first.kind) {
+                chosen.push((*other).clone());
+            }
+        }
+    }
+    let mut report = CampaignReport { added: true, ..Default::default() };
+    for (n, f) in chosen.iter().enumerate() {
+        let day = (n as i64 * 95) / chosen.len() as i64;
+        clock.set(at(day));
+        let g = n % GROUPS.len();
+        let input = StartInspection {
+            target_id: f.id.clone(),
+            kind: if n % 4 == 3 { InspectionKind::Unannounced } else { InspectionKind::LawEnforcement },
+            date: crate::problem::today(crate::clock::Clock::now(clock)).format("%Y-%m-%d").to_string(),
+            group: GROUPS[g].into(),
+            leader: LEADERS[g].into(),
+            members: vec![LEADERS[(g + 1) % 7].into()],
+            representatives: vec![if f.contact_person.is_empty() { "机构负责人".into() } else { f.contact_person.clone() }],
+        };
+        let insp = inspection::start(db, &input, LEADERS[g])?;
+        let id = insp.summary.id.clone();
+        for (k, item) in insp.items.iter().enumerate() {
+            // Two or three failures per inspection, at places that differ between inspections.
+            let fails = (k * 7 + n * 3) % 11 == 0;
+            let partly = !fails && (k * 5 + n) % 13 == 0;
+            let phrase = item.quick_phrases.first().cloned().unwrap_or_else(|| format!("{}落实不到位", item.title));
+            let patch = if fails {
+                ItemPatch {
+                    verdict: Some(Some(Verdict::Noncompliant)),
+                    finding: Some(phrase),
+                    severity: Some(Some(if item.major_hazard { crate::catalog::Severity::Major } else if k % 2 == 0 { crate::catalog::Severity::Serious } else { crate::catalog::Severity::General })),
+                    scope: Some(Some(if k % 3 == 0 { Scope::Individual } else { Scope::Partial })),
+                    ..Default::default()
+                }
+            } else if partly {
+                ItemPatch { verdict: Some(Some(Verdict::Partial)), finding: Some(format!("{}，台账记录不够完整", item.title)), ..Default::default() }
+            } else {
+                ItemPatch { verdict: Some(Some(Verdict::Compliant)), ..Default::default() }
+            };
+            inspection::record(db, &id, &item.code, &patch, &[], LEADERS[g])?;
+        }
+        if n % 3 == 0 {
+            inspection::add_suggestion(db, &id, None, "建议加强护理人员消防安全和应急处置培训，定期组织演练", LEADERS[g])?;
+            report.suggestions += 1;
+        }
+        inspection::sign(db, &id, &[LEADERS[g].to_string(), LEADERS[(g + 1) % 7].to_string()], &input.representatives[0], None, LEADERS[g])?;
+        report.inspections += 1;
+    }
+    // Move each problem along, on the days it would have happened.
+    let problems = problem::list(db, &ProblemFilter::default())?;
+    report.problems = problems.len() as u32;
+    for (k, p) in problems.iter().enumerate() {
+        let found = chrono::NaiveDate::parse_from_str(&p.found_on, "%Y-%m-%d").map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let day0 = (found - crate::problem::today(start)).num_days();
+        let stage = k % 6;
+        if stage == 0 {
+            continue; // still 待整改
+        }
+        clock.set(at(day0 + 3));
+        let days = if p.severity == crate::catalog::Severity::Major { 7 } else { 30 };
+        let deadline = crate::problem::today(crate::clock::Clock::now(clock)) + Duration::days(days);
+        let unit = p.department.clone().unwrap_or_else(|| p.responsible_unit.clone());
+        let plan = Plan {
+            measure: format!("针对“{}”逐项整改，建立台账，明确专人负责", p.description),
+            unit,
+            person: "分管负责人".into(),
+            deadline: deadline.format("%Y-%m-%d").to_string(),
+        };
+        problem::plan(db, &p.id, &plan, "督查组")?;
+        if stage == 1 {
+            continue; // 整改中 (overdue once its deadline has passed)
+        }
+        clock.set(at(day0 + days - 2));
+        problem::report_done(db, &p.id, "已按整改措施完成整改，附整改前后照片和制度文件", None, "责任单位")?;
+        if stage == 2 {
+            continue; // 已整改待核验
+        }
+        clock.set(at(day0 + days + 5));
+        let result = if stage == 5 { VerifyResult::Fail } else { VerifyResult::Pass };
+        let note = if result == VerifyResult::Fail { "现场核查仍有部分问题未整改到位" } else { "" };
+        let v = Verification { by: LEADERS[k % 7].into(), method: if k % 2 == 0 { VerifyMethod::DocumentReview } else { VerifyMethod::Unannounced }, result, note: note.into(), on: None };
+        let after = problem::verify(db, &p.id, &v, None, "督查组")?;
+        debug_assert!(after.problem.status == Status::Closed || result == VerifyResult::Fail);
+    }
+    clock.set(today);
+    for (text, source, addressee, county) in [
+        ("建议将村级互助养老服务站运营补贴纳入县级财政预算，保障持续运营", Source::Forum, "市民政局", Some("汝阳县")),
+        ("建议推进医养结合，乡镇卫生院与敬老院签约服务全覆盖", Source::Deputy, "市卫生健康委", Some("洛宁县")),
+        ("反映部分小区养老服务设施被挪作他用", Source::PublicReport, "市住房城乡建设局", None),
+    ] {
+        let o = suggestions::NewOpinion {
+            text: text.into(),
+            source,
+            addressee: addressee.into(),
+            county: county.map(String::from),
+            target_name: String::new(),
+            group: String::new(),
+            made_on: None,
+        };
+        suggestions::create_opinion(db, &o, "督查组")?;
+        report.suggestions += 1;
+    }
+    for (aspect, evaluator, score) in [
+        (evaluation::Aspect::Rectification, evaluation::Evaluator::Congress, 93.5),
+        (evaluation::Aspect::Report, evaluation::Evaluator::Congress, 92.79),
+        (evaluation::Aspect::Result, evaluation::Evaluator::Public, 95.73),
+    ] {
+        let e = evaluation::NewEvaluation {
+            subject_kind: evaluation::SubjectKind::Department,
+            subject: "民政局".into(),
+            aspect,
+            evaluator,
+            evaluated_on: None,
+            score,
+            comment: String::new(),
+        };
+        evaluation::create(db, &e, "督查组")?;
+    }
+    Ok(report)
+}

@@ -421,3 +421,25 @@ fn every_step_is_in_the_change_log(mut demo: Demo) {
     let e = demo.db.conn().execute("UPDATE problem_event SET note = 'x'", []).unwrap_err();
     assert!(e.to_string().contains("append-only"));
 }
+
+#[test]
+fn the_demo_campaign_shows_every_stage_and_is_added_once() {
+    let now = FixedClock::default_test_time() + Duration::days(200);
+    let (env, clock) = Env::fixed(now);
+    let mut db = Db::open_in_memory_with(env).unwrap();
+    demo_data::populate(&mut db).unwrap();
+    let report = demo_data::populate_campaign(&mut db, &clock, now).unwrap();
+    assert!(report.added);
+    assert_eq!(report.inspections, 30, "two facilities in each of the 15 counties");
+    let all = problem::list(&db, &ProblemFilter::default()).unwrap();
+    assert_eq!(all.len() as u32, report.problems);
+    for status in [Status::Pending, Status::InProgress, Status::AwaitingVerification, Status::Closed] {
+        assert!(all.iter().any(|p| p.status == status), "no demo problem is {status:?}");
+    }
+    assert!(all.iter().any(|p| p.overdue), "some are overdue");
+    assert!(all.iter().any(|p| p.status == Status::InProgress && !p.overdue), "some are on time");
+    assert!(all.iter().all(|p| p.found_on.as_str() <= "2024-12-06"), "nothing dated after today");
+    let again = demo_data::populate_campaign(&mut db, &clock, now).unwrap();
+    assert!(!again.added);
+    assert_eq!(problem::list(&db, &ProblemFilter::default()).unwrap().len(), all.len());
+}

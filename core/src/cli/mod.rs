@@ -46,7 +46,12 @@ enum Command {
     /// Create the database (if needed) with the reference catalog and departments
     Init,
     /// Create or refresh a demo database (Luoyang's counties and a few hundred facilities)
-    Demo,
+    Demo {
+        /// Also add a campaign in progress (signed inspections, problems at every stage,
+        /// suggestions, evaluations) when the database holds no inspection yet
+        #[arg(long)]
+        with_campaign: bool,
+    },
     /// The catalog of standards and indicators (内容清单)
     #[command(subcommand)]
     Catalog(CatalogCmd),
@@ -318,9 +323,21 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let report = seed::load_reference(&mut db)?;
             w.init(&db, &report)
         }
-        Command::Demo => {
+        Command::Demo { with_campaign } => {
             let report = demo::populate(&mut db)?;
-            w.demo(&db, &report)
+            w.demo(&db, &report)?;
+            if with_campaign {
+                // The campaign is dated over the last months: it runs on a clock of its own.
+                let path = db.path().map(PathBuf::from).ok_or_else(|| Error::Internal("the demo needs a database file".into()))?;
+                let today = db.now();
+                drop(db);
+                let (env, clock) = crate::clock::Env::fixed(today);
+                let env = crate::clock::Env { ids: std::sync::Arc::new(crate::clock::V7Ids), ..env };
+                let mut campaign_db = Db::open_with(&path, env)?;
+                let c = demo::populate_campaign(&mut campaign_db, &clock, today)?;
+                return w.demo_campaign(&c);
+            }
+            Ok(())
         }
         Command::Catalog(CatalogCmd::Versions(j)) => w.versions(&catalog::versions(&db)?, j.json),
         Command::Catalog(CatalogCmd::Use { version_id }) => {

@@ -80,6 +80,16 @@ impl Writer<'_> {
         )
     }
 
+    pub fn demo_campaign(&mut self, c: &crate::demo::CampaignReport) -> Result<()> {
+        if !c.added {
+            return self.zh_en("数据库中已有检查记录，未再添加演示检查工作".into(), "the database already holds inspections; no demo campaign added".into());
+        }
+        self.zh_en(
+            format!("演示检查工作：已签字检查 {} 次，问题 {} 个，意见建议 {} 条", c.inspections, c.problems, c.suggestions),
+            format!("demo campaign: {} signed inspections, {} problems, {} suggestions", c.inspections, c.problems, c.suggestions),
+        )
+    }
+
     pub fn versions(&mut self, versions: &[CatalogVersion], json: bool) -> Result<()> {
         if json {
             return self.json(versions);
