@@ -23,6 +23,9 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::catalog::catalog_versions,
+            commands::files::export_list,
+            commands::files::report_inspection,
+            commands::files::report_summary,
             commands::catalog::catalog_groups,
             commands::catalog::catalog_items,
             commands::departments::department_list,

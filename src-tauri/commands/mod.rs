@@ -5,6 +5,7 @@
 pub mod app;
 pub mod catalog;
 pub mod departments;
+pub mod files;
 mod input;
 pub mod inspection;
 pub mod lists;

@@ -45,4 +45,7 @@ pub const COMMANDS: &[&str] = &[
     "evaluation_list",
     "evaluation_create",
     "evaluation_summary",
+    "export_list",
+    "report_inspection",
+    "report_summary",
 ];

@@ -52,6 +52,10 @@ const PROBE_ARGS = {
   opinion_create: { input: { text: '', source: 'forum' } },
   learning_mark: { person: '测试员', document: '《不存在的文件》', studied: true },
   evaluation_list: { filter: {} },
+  // Writes into the test's own export folder.
+  export_list: { list: 'problems', format: 'csv' },
+  report_inspection: { id: NOBODY },
+  report_summary: { county: '不存在的县' },
   evaluation_create: {
     input: { subject_kind: 'department', subject: '民政局', aspect: 'rectification', evaluator: 'public', score: 90, comment: '' },
   },

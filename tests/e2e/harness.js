@@ -71,7 +71,7 @@ function cleanEnv(extra = {}) {
 /**
  * Opens the app on a fresh database in a temporary folder, by default the demo
  * one; `database(dir)` may make another and return its path.
- * Returns `{ browser, dbPath, log, screenshot(name), stop() }`.
+ * Returns `{ browser, dbPath, exportDir, log, screenshot(name), stop() }`.
  */
 export async function startApp({ database = demoDatabase } = {}) {
   for (const [what, path] of [
@@ -83,13 +83,15 @@ export async function startApp({ database = demoDatabase } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'qingdan-e2e-'));
   const dbPath = database(dir);
+  // Exports and reports the window saves, instead of the user's documents folder.
+  const exportDir = join(dir, 'exports');
 
   const port = await freePort();
   const nativePort = await freePort();
   const log = [];
   // Its own process group, so stop() ends WebKitWebDriver and the app with it.
   const driver = spawn(DRIVER, ['--port', String(port), '--native-port', String(nativePort)], {
-    env: cleanEnv({ QINGDAN_DB: dbPath, QINGDAN_LANG: 'zh' }),
+    env: cleanEnv({ QINGDAN_DB: dbPath, QINGDAN_LANG: 'zh', QINGDAN_EXPORT_DIR: exportDir }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -149,6 +151,7 @@ export async function startApp({ database = demoDatabase } = {}) {
   return {
     browser,
     dbPath,
+    exportDir,
     log,
     screenshot: (name) => browser.saveScreenshot(join(ARTIFACTS, `${name}.png`)),
     stop,

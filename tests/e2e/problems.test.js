@@ -6,6 +6,9 @@
 // Screenshots go to tests/e2e/artifacts/4x-*.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { Key } from 'webdriverio';
@@ -55,6 +58,19 @@ describe('问题清单: a finding taken to close-out through a 回头看', { tim
   after(async () => {
     await app?.stop();
   });
+
+  /** Clicks a save button and answers the path of the file the window says it wrote, in the export folder. */
+  async function savedFile(button) {
+    const before = await h.attr(tid('saved-file'), 'data-path');
+    await h.click(tid(button));
+    let path = null;
+    await h.waitFor(`the file saved by ${button}`, async () => {
+      path = await h.attr(tid('saved-file'), 'data-path');
+      return !!path && path !== before;
+    });
+    assert.equal(dirname(path), app.exportDir, 'saved in the export folder');
+    return path;
+  }
 
   const figure = async (testid) => (await browser.$(tid(testid)).getText()).replace(/\s+/g, '');
 
@@ -123,6 +139,10 @@ describe('问题清单: a finding taken to close-out through a 回头看', { tim
     await h.waitFor('the inspectors filled in', async () => (await h.value('signoff-inspectors')) === '王志强');
     await h.click(tid('signoff-submit'));
     await h.waitFor('the look-back signed', async () => (await h.attr(tid('inspection-status'), 'data-status')) === 'signed');
+    const report = await savedFile('report-inspection');
+    assert.equal(readFileSync(report).subarray(0, 5).toString(), '%PDF-');
+    const text = execFileSync('pdftotext', [report, '-'], { encoding: 'utf8' });
+    assert.ok(text.includes('回头看') && text.includes(facility.name), 'the report names the kind and the facility');
 
     const shown = cliJson(app.dbPath, 'problem', 'show', problemId);
     assert.equal(shown.status, 'closed', 'the signed look-back closed the problem out');
@@ -144,5 +164,23 @@ describe('问题清单: a finding taken to close-out through a 回头看', { tim
     assert.ok((await figure('stat-rectification-rate')).includes('100'), await figure('stat-rectification-rate'));
     assert.ok((await figure('stat-overdue')).includes('0'), await figure('stat-overdue'));
     await h.shot('44-dashboard-after');
+    const summary = await savedFile('report-summary');
+    const text = execFileSync('pdftotext', [summary, '-'], { encoding: 'utf8' });
+    assert.ok(text.includes('监督工作总结'), 'the campaign summary was printed');
+    assert.ok(text.replace(/\s+/g, '').includes('100.0%'), 'with the rates of the dashboard');
+  });
+
+  test('the three lists export to Excel from the problem list', async () => {
+    await h.click(tid('nav-problems'));
+    await h.waitFor('the row', async () => (await h.count(tid('problem-row'))) === 1);
+    const xlsx = await savedFile('export-xlsx');
+    assert.equal(readFileSync(xlsx).subarray(0, 2).toString(), 'PK', 'an XLSX (zip) file');
+    assert.match(xlsx, /问题清单-\d{8}-\d{6}\.xlsx$/);
+    await browser.$(tid('export-list')).selectByAttribute('value', 'closeout');
+    const csv = await savedFile('export-csv');
+    const rows = readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    assert.equal(rows.length, 2, 'header and the one closed problem');
+    assert.ok(rows[1].includes('回头看'), rows[1]);
+    await h.shot('45-export-saved');
   });
 });

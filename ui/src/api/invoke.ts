@@ -52,7 +52,10 @@ export type Command =
   | 'learning_mark'
   | 'evaluation_list'
   | 'evaluation_create'
-  | 'evaluation_summary';
+  | 'evaluation_summary'
+  | 'export_list'
+  | 'report_inspection'
+  | 'report_summary';
 
 /** Arguments travel with camelCase keys (Tauri's default); the structs inside keep Rust's snake_case. */
 export type Args = Record<string, unknown>;
