@@ -21,6 +21,8 @@ pub enum ErrorCode {
     DatabaseDamaged,
     Database,
     Io,
+    /// A sync bundle from a device not trusted yet; the UI asks to trust it.
+    UntrustedDevice,
     Internal,
 }
 
@@ -57,6 +59,7 @@ fn code_of(err: &Error) -> ErrorCode {
         Error::Corrupt { .. } | Error::TooNew { .. } => ErrorCode::DatabaseDamaged,
         Error::Migration { .. } | Error::Db(_) => ErrorCode::Database,
         Error::Io { .. } => ErrorCode::Io,
+        Error::UntrustedDevice { .. } => ErrorCode::UntrustedDevice,
         Error::Internal(_) => ErrorCode::Internal,
     }
 }

@@ -38,6 +38,9 @@ pub enum Error {
     #[error("数据库错误：{0}")]
     Db(#[from] rusqlite::Error),
 
+    #[error("同步文件 {file} 来自尚未信任的设备“{name}”（指纹 {fingerprint}）。请与对方核对指纹后，选择信任该设备再导入。")]
+    UntrustedDevice { file: PathBuf, device_id: String, name: String, fingerprint: String },
+
     #[error("内部错误：{0}")]
     Internal(String),
 }
@@ -60,7 +63,7 @@ impl Error {
     /// 2 for bad input or a missing record (the user can fix it), 1 for anything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) | Error::NotFound { .. } => 2,
+            Error::Input(_) | Error::NotFound { .. } | Error::UntrustedDevice { .. } => 2,
             _ => 1,
         }
     }
@@ -81,6 +84,10 @@ impl Error {
             (Error::Migration { path, detail }, Lang::En) => format!("upgrading the database {path} failed: {detail}"),
             (Error::Io { path, source }, Lang::En) => format!("cannot access {}: {source}", path.display()),
             (Error::Db(e), Lang::En) => format!("database error: {e}"),
+            (Error::UntrustedDevice { file, name, fingerprint, .. }, Lang::En) => format!(
+                "the bundle {} comes from the device '{name}' (fingerprint {fingerprint}), which is not trusted yet. Compare the fingerprint with its owner, then trust the device and import again.",
+                file.display()
+            ),
             (Error::Internal(m), Lang::En) => format!("internal error: {m}"),
         }
     }
@@ -107,6 +114,9 @@ const NOUNS: &[(&str, &str)] = &[
     ("评价", "evaluation"),
     ("学习记录", "study mark"),
     ("附件", "attachment"),
+    ("设备", "device"),
+    ("冲突", "conflict"),
+    ("记录", "record"),
 ];
 
 fn en_noun(zh: &str) -> &str {

@@ -23,6 +23,7 @@ pub mod report;
 pub mod seed;
 pub mod settings;
 pub mod spreadsheet;
+pub mod sync;
 pub mod text;
 mod vocabulary;
 

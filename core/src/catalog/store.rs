@@ -100,7 +100,7 @@ pub fn store_catalog(tx: &Tx<'_>, catalog: &ParsedCatalog, is_reference: bool) -
     }
     let now = tx.now_text();
     let device = tx.device_id();
-    let version_id = tx.new_id();
+    let version_id = tx.natural_id("catalog_version", &[&hash]);
     tx.execute(
         "INSERT INTO catalog_version (id, name, source, is_reference, imported_at, content_hash, created_at, updated_at, device_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?5, ?7)",
@@ -117,12 +117,12 @@ pub fn store_catalog(tx: &Tx<'_>, catalog: &ParsedCatalog, is_reference: bool) -
     )?;
     let mut position = 0u32;
     for (gpos, group) in catalog.groups.iter().enumerate() {
-        let group_id = tx.new_id();
+        let group_id = tx.natural_id("catalog_group", &[&version_id, group.kind.slug(), &group.name]);
         insert_group.execute(params![group_id, version_id, group.kind.slug(), group.name, gpos as u32, now, device])?;
         for item in &group.items {
             position += 1;
             insert_item.execute(params![
-                tx.new_id(),
+                tx.natural_id("catalog_item", &[&version_id, &item.code]),
                 version_id,
                 group_id,
                 item.code,

@@ -9,6 +9,7 @@ mod lists;
 mod output;
 mod problems;
 mod report;
+mod sync;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -100,6 +101,30 @@ enum Command {
     /// Printed reports as PDF: inspection (检查报告), notice (整改通知书)
     #[command(subcommand)]
     Report(report::ReportCmd),
+    /// Sync by file: export and import signed bundles
+    #[command(subcommand)]
+    Bundle(sync::BundleCmd),
+    /// This device's identity for sync, and the devices it trusts
+    #[command(subcommand)]
+    Device(sync::DeviceCmd),
+    /// Fields two laptops changed differently
+    #[command(subcommand)]
+    Conflicts(sync::ConflictsCmd),
+    /// The canonical logical content as JSON, for comparing databases
+    Dump {
+        /// JSON is the only format; the flag is accepted for clarity
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit trail of one record: every change, from which device, by whom, and which bundle brought it
+    History {
+        /// Record type, e.g. inspection, inspection_item, problem
+        table: String,
+        /// Record id (for an inspection item: INSPECTION_ID/ITEM_CODE)
+        id: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -393,6 +418,11 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Stats { by, json } => problems::stats_cmd(&db, by, json.json, w),
         Command::Export { list, format, out } => problems::export_cmd(&db, list, format, out, w),
         Command::Report(cmd) => report::report_cmd(&db, cmd, w),
+        Command::Bundle(cmd) => sync::bundle_cmd(&mut db, cmd, w),
+        Command::Device(cmd) => sync::device_cmd(&mut db, cmd, w),
+        Command::Conflicts(cmd) => sync::conflicts_cmd(&mut db, cmd, w),
+        Command::Dump { json: _ } => sync::dump_cmd(&db, w),
+        Command::History { table, id, json } => sync::history_cmd(&db, &table, &id, json.json, w),
     }
 }
 

@@ -354,14 +354,85 @@ CREATE TABLE study_mark (
 ) STRICT;
 "#;
 
+/// File sync: every change to a record that travels is also an operation in
+/// `sync_op` (written by triggers that `crate::sync::schema` installs), with
+/// the device that made it, its sequence number on that device and a hybrid
+/// logical clock stamp. `sync_succ` says which operation replaced which, so
+/// the current value of a field is the one no later operation replaced, and
+/// two such values are a conflict. The rest is this laptop's own: its peers,
+/// what each peer is known to have, and the bundles imported.
+const V4_SYNC: &str = r#"
+CREATE TABLE sync_state (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    device_id TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    hlc       TEXT NOT NULL,
+    applying  INTEGER NOT NULL DEFAULT 0 CHECK (applying IN (0, 1))
+) STRICT;
+INSERT INTO sync_state (id, device_id, seq, hlc)
+VALUES (1, coalesce((SELECT value FROM meta WHERE key = 'device_id'), ''), 0, '0000000000000-00000');
+
+CREATE TABLE sync_op (
+    id        TEXT PRIMARY KEY,   -- origin ':' twelve-digit seq
+    origin    TEXT NOT NULL,      -- the device that made the change
+    seq       INTEGER NOT NULL CHECK (seq > 0),
+    hlc       TEXT NOT NULL,      -- milliseconds (13 digits) '-' counter (5 digits)
+    tbl       TEXT NOT NULL,
+    row_id    TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('insert', 'set', 'delete')),
+    col       TEXT,               -- for 'set'
+    value     ANY,                -- 'set': the new value; 'insert': the row as a JSON object
+    bases     TEXT NOT NULL DEFAULT '[]',  -- 'set': the operations it replaced
+    actor     TEXT NOT NULL DEFAULT '',
+    bundle_id TEXT,               -- the bundle that brought it here; NULL when made here
+    CHECK ((kind = 'set') = (col IS NOT NULL))
+) STRICT;
+CREATE UNIQUE INDEX sync_op_origin ON sync_op (origin, seq);
+CREATE INDEX sync_op_row ON sync_op (tbl, row_id, col);
+CREATE INDEX sync_op_bundle ON sync_op (bundle_id) WHERE bundle_id IS NOT NULL;
+
+CREATE TABLE sync_succ (
+    base_id TEXT NOT NULL,
+    op_id   TEXT NOT NULL,
+    PRIMARY KEY (base_id, op_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_peer (
+    device_id  TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    trusted_at TEXT NOT NULL,
+    last_seen  TEXT
+) STRICT;
+
+-- The highest sequence number of each origin a peer is known to have.
+CREATE TABLE sync_peer_mark (
+    peer   TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    PRIMARY KEY (peer, origin)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_bundle (
+    id          TEXT PRIMARY KEY,
+    sha256      TEXT NOT NULL UNIQUE,
+    file_name   TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    device_name TEXT NOT NULL,
+    made_at     TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    report      TEXT NOT NULL
+) STRICT;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1_FOUNDATION), M::up(V2_INSPECTION), M::up(V3_LISTS)])
+    Migrations::new(vec![M::up(V1_FOUNDATION), M::up(V2_INSPECTION), M::up(V3_LISTS), M::up(V4_SYNC)])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub fn latest_version() -> i64 {
     // One per entry of `migrations()`.
-    3
+    4
 }
 
 #[cfg(test)]

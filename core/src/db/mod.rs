@@ -68,6 +68,7 @@ impl Db {
         let mut db = Db { conn, path: Some(path), env, device_id: Uuid::nil() };
         db.migrate()?;
         db.device_id = db.ensure_device_id()?;
+        db.install_sync()?;
         Ok(db)
     }
 
@@ -82,6 +83,7 @@ impl Db {
         let mut db = Db { conn, path: None, env, device_id: Uuid::nil() };
         db.migrate()?;
         db.device_id = db.ensure_device_id()?;
+        db.install_sync()?;
         Ok(db)
     }
 
@@ -109,7 +111,19 @@ impl Db {
     /// Runs `f` in one transaction: commit on `Ok`, roll back on `Err`.
     pub fn with_tx<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = Tx { inner: self.conn.transaction()?, env: &self.env, device_id: self.device_id };
+        // Every operation this transaction records carries the same clock stamp.
+        // A transaction that records none leaves the clock as it was, so a
+        // write that changes nothing changes nothing at all.
+        let before: (String, i64) =
+            tx.inner.prepare_cached("SELECT hlc, seq FROM sync_state")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        tx.inner
+            .prepare_cached(crate::sync::hlc::TICK_SQL)?
+            .execute([crate::sync::hlc::millis_text(self.env.now().timestamp_millis())])?;
         let out = f(&tx)?;
+        let seq: i64 = tx.inner.prepare_cached("SELECT seq FROM sync_state")?.query_row([], |r| r.get(0))?;
+        if seq == before.1 {
+            tx.inner.prepare_cached("UPDATE sync_state SET hlc = ?1")?.execute([&before.0])?;
+        }
         tx.inner.commit()?;
         Ok(out)
     }
@@ -154,6 +168,14 @@ impl Db {
         }
         self.conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()])?;
         Ok(backup)
+    }
+
+    /// The triggers that record every change as a sync operation; see [`crate::sync::schema`].
+    fn install_sync(&mut self) -> Result<()> {
+        self.with_tx(|tx| {
+            tx.execute("UPDATE sync_state SET device_id = ?1 WHERE device_id = ''", [tx.device_id()])?;
+            crate::sync::schema::install(tx)
+        })
     }
 
     fn ensure_device_id(&mut self) -> Result<Uuid> {
@@ -233,6 +255,14 @@ impl Tx<'_> {
         self.env.now()
     }
 
+    /// The id of a record that is the same thing wherever it is made — the
+    /// reference catalog, a department, a county, a facility by county and
+    /// name — so two laptops that each load it agree on its id and their
+    /// files merge instead of clashing.
+    pub fn natural_id(&self, kind: &str, parts: &[&str]) -> String {
+        natural_id(kind, parts)
+    }
+
     /// `now()` as stored: RFC 3339 UTC with milliseconds.
     pub fn now_text(&self) -> String {
         timestamp(self.env.now())
@@ -253,6 +283,21 @@ impl Tx<'_> {
         )?;
         Ok(())
     }
+}
+
+/// A UUID (version 8) from SHA-256 of the kind and the parts; see [`Tx::natural_id`].
+pub fn natural_id(kind: &str, parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"qingdan:");
+    h.update(kind.as_bytes());
+    for p in parts {
+        h.update([0x1f]);
+        h.update(p.as_bytes());
+    }
+    let digest = h.finalize();
+    let bytes: [u8; 16] = digest[..16].try_into().expect("16 bytes");
+    Uuid::new_v8(bytes).to_string()
 }
 
 /// How times are stored: RFC 3339, UTC, milliseconds; sorts as text.

@@ -39,7 +39,7 @@ pub fn store_departments(tx: &Tx<'_>, departments: &[ParsedDepartment]) -> Resul
                 (id, kind_changed, false)
             }
             None => {
-                let id = tx.new_id();
+                let id = tx.natural_id("department", &[&dep.name]);
                 tx.execute(
                     "INSERT INTO department (id, name, kind, position, created_at, updated_at, device_id)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
@@ -81,7 +81,7 @@ pub fn store_departments(tx: &Tx<'_>, departments: &[ParsedDepartment]) -> Resul
                     tx.execute(
                         "INSERT INTO duty (id, department_id, position, text, item_codes, created_at, updated_at, device_id)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
-                        params![tx.new_id(), dep_id, pos as u32, duty.text, codes, now, device],
+                        params![tx.natural_id("duty", &[&dep_id, &duty.text]), dep_id, pos as u32, duty.text, codes, now, device],
                     )?;
                     changed = true;
                 }

@@ -369,7 +369,7 @@ fn record_inner(
             let linked = tx.execute(
                 "INSERT OR IGNORE INTO evidence (id, inspection_id, item_code, sha256, created_at, updated_at, device_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
-                params![tx.new_id(), id, code, sha, now, tx.device_id()],
+                params![tx.natural_id("evidence", &[id, &code, sha]), id, code, sha, now, tx.device_id()],
             )?;
             if linked > 0 {
                 changelog::record(tx, actor, "evidence", &format!("{entity}/{sha}"), "attached", None, Some(sha))?;

@@ -159,7 +159,7 @@ fn attach(tx: &Tx<'_>, problem_id: &str, event_id: &str, files: Option<Files<'_>
         tx.execute(
             "INSERT OR IGNORE INTO problem_evidence (id, problem_id, event_id, sha256, created_at, device_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![tx.new_id(), problem_id, event_id, a.sha256, tx.now_text(), tx.device_id()],
+            params![tx.natural_id("problem_evidence", &[problem_id, &a.sha256]), problem_id, event_id, a.sha256, tx.now_text(), tx.device_id()],
         )?;
     }
     Ok(())

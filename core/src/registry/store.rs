@@ -103,7 +103,7 @@ pub fn upsert_facilities(tx: &Tx<'_>, city: Option<&str>, inputs: &[FacilityInpu
         ];
         match existing {
             None => {
-                let id = tx.new_id();
+                let id = tx.natural_id("facility", &[&county_id, &input.name]);
                 tx.execute(
                     "INSERT INTO facility (name, kind, operator_type, county_id, township_id, address, operator, beds,
                          residents, star_level, contact_person, contact_phone, id, created_at, updated_at, device_id)
@@ -164,7 +164,7 @@ pub(crate) fn ensure_jurisdiction(
     {
         return Ok((id, false));
     }
-    let id = tx.new_id();
+    let id = tx.natural_id("jurisdiction", &[parent.unwrap_or(""), name]);
     let now = tx.now_text();
     let position: u32 = tx.query_row(
         "SELECT count(*) FROM jurisdiction WHERE coalesce(parent_id, '') = coalesce(?1, '')",

@@ -1,0 +1,359 @@
+//! Operations and how a row's current state follows from them.
+//!
+//! A row exists when the newest of its inserts and deletes is an insert. Its
+//! values are those of its first insert since the last delete, overlaid by
+//! the current value of each field: the `set` operation that no later one
+//! replaced (the heads of the field), the newest of them when there are
+//! several. Several heads with different values are a conflict: both stay, the
+//! newest is shown, and a person resolves it with a change that replaces them
+//! all. Everything here is a function of the set of operations, so the order
+//! in which they arrived does not matter and receiving one twice changes
+//! nothing.
+
+use std::collections::BTreeMap;
+
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::schema::{self, Synced};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    Insert,
+    Set,
+    Delete,
+}
+
+impl OpKind {
+    pub fn slug(self) -> &'static str {
+        match self {
+            OpKind::Insert => "insert",
+            OpKind::Set => "set",
+            OpKind::Delete => "delete",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "insert" => OpKind::Insert,
+            "set" => OpKind::Set,
+            "delete" => OpKind::Delete,
+            _ => return None,
+        })
+    }
+}
+
+/// One operation as it travels: a line of `ops.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Op {
+    pub id: String,
+    pub origin: String,
+    pub seq: i64,
+    pub hlc: String,
+    pub tbl: String,
+    pub row: String,
+    pub kind: OpKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub col: Option<String>,
+    /// `set`: the new value; `insert`: the row as an object; `delete`: null.
+    #[serde(default)]
+    pub value: Value,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub actor: String,
+}
+
+impl Op {
+    /// The order "newer" means: clock stamp, then device, then sequence.
+    pub fn order_key(&self) -> (&str, &str, i64) {
+        (&self.hlc, &self.origin, self.seq)
+    }
+}
+
+pub const OP_COLUMNS: &str = "id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor";
+
+pub fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
+    let kind: String = r.get("kind")?;
+    let kind = OpKind::parse(&kind).ok_or_else(|| conversion(format!("unknown op kind {kind}")))?;
+    let raw = r.get_ref("value")?;
+    let value = match kind {
+        OpKind::Insert => {
+            let text = raw.as_str().map_err(|e| conversion(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| conversion(e.to_string()))?
+        }
+        _ => sql_to_json(raw).map_err(|e| conversion(e.to_string()))?,
+    };
+    let bases: String = r.get("bases")?;
+    Ok(Op {
+        id: r.get("id")?,
+        origin: r.get("origin")?,
+        seq: r.get("seq")?,
+        hlc: r.get("hlc")?,
+        tbl: r.get("tbl")?,
+        row: r.get("row_id")?,
+        kind,
+        col: r.get("col")?,
+        value,
+        bases: serde_json::from_str(&bases).map_err(|e| conversion(e.to_string()))?,
+        actor: r.get("actor")?,
+    })
+}
+
+fn conversion(msg: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, msg.into())
+}
+
+pub fn sql_to_json(v: ValueRef<'_>) -> Result<Value> {
+    Ok(match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
+        ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(_) => return Err(Error::Internal("a synced column holds a blob".into())),
+    })
+}
+
+/// A JSON scalar as SQLite stores it; objects and arrays are not values.
+pub fn json_to_sql(v: &Value) -> Option<SqlValue> {
+    Some(match v {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(*b as i64),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) if !n.is_f64() => SqlValue::Integer(i),
+            _ => SqlValue::Real(n.as_f64()?),
+        },
+        Value::String(s) => SqlValue::Text(s.clone()),
+        Value::Array(_) | Value::Object(_) => return None,
+    })
+}
+
+/// Stores an operation (with `bundle_id`) and its replaced-by links.
+/// Returns false when an identical operation is already here.
+pub(crate) fn store(conn: &Connection, op: &Op, bundle_id: Option<&str>) -> Result<StoreOutcome> {
+    if let Some(existing) = conn
+        .prepare_cached(&format!("SELECT {OP_COLUMNS} FROM sync_op WHERE id = ?1"))?
+        .query_row([&op.id], op_from_row)
+        .optional()?
+    {
+        return Ok(if &existing == op { StoreOutcome::Known } else { StoreOutcome::Differs });
+    }
+    let value = match op.kind {
+        OpKind::Insert => SqlValue::Text(op.value.to_string()),
+        _ => json_to_sql(&op.value).ok_or_else(|| Error::Internal("op value is not a scalar".into()))?,
+    };
+    conn.prepare_cached(
+        "INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor, bundle_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        op.id,
+        op.origin,
+        op.seq,
+        op.hlc,
+        op.tbl,
+        op.row,
+        op.kind.slug(),
+        op.col,
+        value,
+        serde_json::to_string(&op.bases).expect("strings serialise"),
+        op.actor,
+        bundle_id
+    ])?;
+    let mut link = conn.prepare_cached("INSERT OR IGNORE INTO sync_succ (base_id, op_id) VALUES (?1, ?2)")?;
+    for base in &op.bases {
+        link.execute([base, &op.id])?;
+    }
+    Ok(StoreOutcome::New)
+}
+
+#[derive(Debug)]
+pub(crate) enum StoreOutcome {
+    New,
+    Known,
+    Differs,
+}
+
+/// What writing a row's state did to the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Inserted,
+    Updated,
+    Deleted,
+    Unchanged,
+    /// Changes arrived for a row whose insert is not here.
+    Unknown,
+}
+
+/// One current value of a field, and who set it when.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Head {
+    pub op_id: String,
+    pub origin: String,
+    pub hlc: String,
+    pub actor: String,
+    #[ts(type = "string | number | null")]
+    pub value: Value,
+}
+
+/// The state of one row as its operations say.
+#[derive(Debug, Clone)]
+pub struct RowState {
+    pub exists: bool,
+    pub values: BTreeMap<String, Value>,
+    /// Columns whose current value is contested (more than one distinct head), newest first.
+    pub conflicts: BTreeMap<String, Vec<Head>>,
+}
+
+type Stamp = (String, String, i64);
+
+/// Computes a row's state from its operations; None when no insert is known.
+pub fn row_state(conn: &Connection, s: &Synced, row_id: &str) -> Result<Option<RowState>> {
+    let mut st = conn.prepare_cached(
+        "SELECT kind, value, hlc, origin, seq FROM sync_op
+         WHERE tbl = ?1 AND row_id = ?2 AND kind IN ('insert', 'delete') ORDER BY hlc, origin, seq",
+    )?;
+    let life: Vec<(String, Option<String>, Stamp)> = st
+        .query_map([s.table, row_id], |r| {
+            let kind: String = r.get(0)?;
+            let value = if kind == "insert" { Some(r.get::<_, String>(1)?) } else { None };
+            Ok((kind, value, (r.get(2)?, r.get(3)?, r.get(4)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let Some(last) = life.last() else { return Ok(None) };
+    let cutoff: Option<Stamp> = life.iter().rev().find(|(k, _, _)| k == "delete").map(|(_, _, s)| s.clone());
+    if last.0 == "delete" {
+        return Ok(Some(RowState { exists: false, values: BTreeMap::new(), conflicts: BTreeMap::new() }));
+    }
+    let first_insert = life
+        .iter()
+        .find(|(k, _, stamp)| k == "insert" && cutoff.as_ref().is_none_or(|c| stamp > c))
+        .expect("the newest is an insert after the cutoff");
+    let mut values: BTreeMap<String, Value> = match serde_json::from_str(first_insert.1.as_deref().unwrap_or("{}")).map_err(|e| Error::Internal(e.to_string()))? {
+        Value::Object(m) => m.into_iter().collect(),
+        _ => return Err(Error::Internal(format!("insert of {} {row_id} is not an object", s.table))),
+    };
+
+    let mut heads_of: BTreeMap<String, Vec<(Stamp, Head)>> = BTreeMap::new();
+    let mut st = conn.prepare_cached(
+        "SELECT o.col, o.value, o.hlc, o.origin, o.seq, o.id, o.actor FROM sync_op o
+         WHERE o.tbl = ?1 AND o.row_id = ?2 AND o.kind = 'set'
+           AND NOT EXISTS (SELECT 1 FROM sync_succ x WHERE x.base_id = o.id)",
+    )?;
+    let mut rows = st.query([s.table, row_id])?;
+    while let Some(r) = rows.next()? {
+        let stamp: Stamp = (r.get(2)?, r.get(3)?, r.get(4)?);
+        if cutoff.as_ref().is_some_and(|c| &stamp <= c) {
+            continue;
+        }
+        let head = Head {
+            op_id: r.get(5)?,
+            origin: stamp.1.clone(),
+            hlc: stamp.0.clone(),
+            actor: r.get(6)?,
+            value: sql_to_json(r.get_ref(1)?)?,
+        };
+        heads_of.entry(r.get(0)?).or_default().push((stamp, head));
+    }
+    let mut conflicts = BTreeMap::new();
+    for (col, mut heads) in heads_of {
+        heads.sort_by(|a, b| b.0.cmp(&a.0));
+        values.insert(col.clone(), heads[0].1.value.clone());
+        let distinct = heads.iter().any(|(_, h)| h.value != heads[0].1.value);
+        if distinct && !schema::is_bookkeeping(&col) {
+            conflicts.insert(col, heads.into_iter().map(|(_, h)| h).collect());
+        }
+    }
+    Ok(Some(RowState { exists: true, values, conflicts }))
+}
+
+/// The WHERE clause and parameters that find a row by its `row_id`.
+pub fn key_filter(s: &Synced, row_id: &str) -> Result<(String, Vec<SqlValue>)> {
+    let clause = s.key.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
+    let values = match s.key {
+        [_] => vec![SqlValue::Text(row_id.to_string())],
+        many => {
+            let parts: Vec<Value> = serde_json::from_str(row_id)
+                .map_err(|_| Error::Internal(format!("row id {row_id} of {} is not a key array", s.table)))?;
+            if parts.len() != many.len() {
+                return Err(Error::Internal(format!("row id {row_id} of {} has the wrong number of keys", s.table)));
+            }
+            parts.iter().map(|v| json_to_sql(v).unwrap_or(SqlValue::Null)).collect()
+        }
+    };
+    Ok((clause, values))
+}
+
+/// Reads a row as it is in its table now.
+pub fn current_row(conn: &Connection, s: &Synced, cols: &[String], row_id: &str) -> Result<Option<BTreeMap<String, Value>>> {
+    let (clause, keys) = key_filter(s, row_id)?;
+    let sql = format!("SELECT {} FROM {} WHERE {clause}", cols.join(", "), s.table);
+    let mut st = conn.prepare_cached(&sql)?;
+    let mut rows = st.query(rusqlite::params_from_iter(keys.iter()))?;
+    let Some(r) = rows.next()? else { return Ok(None) };
+    let mut out = BTreeMap::new();
+    for (i, c) in cols.iter().enumerate() {
+        out.insert(c.clone(), sql_to_json(r.get_ref(i)?)?);
+    }
+    Ok(Some(out))
+}
+
+/// Makes the table agree with the row's operations. The caller has set
+/// `sync_state.applying` so these writes are not recorded again.
+pub fn materialize(conn: &Connection, s: &Synced, cols: &[String], row_id: &str) -> Result<Effect> {
+    let Some(state) = row_state(conn, s, row_id)? else { return Ok(Effect::Unknown) };
+    let current = current_row(conn, s, cols, row_id)?;
+    let (clause, keys) = key_filter(s, row_id)?;
+    match (state.exists, current) {
+        (false, None) => Ok(Effect::Unchanged),
+        (false, Some(_)) => {
+            conn.prepare_cached(&format!("DELETE FROM {} WHERE {clause}", s.table))?
+                .execute(rusqlite::params_from_iter(keys.iter()))?;
+            Ok(Effect::Deleted)
+        }
+        (true, None) => {
+            let present: Vec<&String> = cols.iter().filter(|c| state.values.contains_key(*c)).collect();
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                s.table,
+                present.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+                (1..=present.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+            );
+            let values: Vec<SqlValue> =
+                present.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)).collect();
+            conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
+            Ok(Effect::Inserted)
+        }
+        (true, Some(now)) => {
+            let changed: Vec<&String> = cols
+                .iter()
+                .filter(|c| !s.key.contains(&c.as_str()))
+                .filter(|c| state.values.get(*c).is_some_and(|want| !same_value(want, &now[*c])))
+                .collect();
+            if changed.is_empty() {
+                return Ok(Effect::Unchanged);
+            }
+            let n = keys.len();
+            let sets = changed.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", n + i + 1)).collect::<Vec<_>>().join(", ");
+            let mut values = keys;
+            values.extend(changed.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)));
+            conn.prepare_cached(&format!("UPDATE {} SET {sets} WHERE {clause}", s.table))?
+                .execute(rusqlite::params_from_iter(values.iter()))?;
+            Ok(Effect::Updated)
+        }
+    }
+}
+
+/// 85 and 85.0 are the same score.
+pub fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
