@@ -128,6 +128,7 @@ fn run_child(db: &Path, files: &[PathBuf]) -> (f64, f64, u64) {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text.lines().last().unwrap();
     let v: Vec<&str> = line.split_whitespace().collect();

@@ -294,7 +294,12 @@ fn jpeg_is_complete(b: &[u8]) -> bool {
 /// Temporary file, fsync, rename, fsync of the folder: the name appears only
 /// with the whole content behind it.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().ok_or_else(|| Error::Internal("a stored file needs a folder".into()))?;
+    // A bare file name (`--db a.db`) lives in the current folder.
+    let dir = match path.parent() {
+        Some(d) if d.as_os_str().is_empty() => Path::new("."),
+        Some(d) => d,
+        None => return Err(Error::Internal("a stored file needs a folder".into())),
+    };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",

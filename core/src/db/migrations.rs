@@ -373,7 +373,7 @@ INSERT INTO sync_state (id, device_id, seq, hlc)
 VALUES (1, coalesce((SELECT value FROM meta WHERE key = 'device_id'), ''), 0, '0000000000000-00000');
 
 CREATE TABLE sync_op (
-    id        TEXT PRIMARY KEY,   -- origin ':' twelve-digit seq
+    id        TEXT PRIMARY KEY,   -- origin ':' twelve-digit seq, so id order is (origin, seq) order
     origin    TEXT NOT NULL,      -- the device that made the change
     seq       INTEGER NOT NULL CHECK (seq > 0),
     hlc       TEXT NOT NULL,      -- milliseconds (13 digits) '-' counter (5 digits)
@@ -387,7 +387,6 @@ CREATE TABLE sync_op (
     bundle_id TEXT,               -- the bundle that brought it here; NULL when made here
     CHECK ((kind = 'set') = (col IS NOT NULL))
 ) STRICT;
-CREATE UNIQUE INDEX sync_op_origin ON sync_op (origin, seq);
 CREATE INDEX sync_op_row ON sync_op (tbl, row_id, col);
 CREATE INDEX sync_op_bundle ON sync_op (bundle_id) WHERE bundle_id IS NOT NULL;
 

@@ -200,6 +200,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // journal_mode answers with a row; in memory it stays "memory".
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    // The sync triggers and the merge use a statement per table and column;
+    // the default cache of 16 would prepare them again and again.
+    conn.set_prepared_statement_cache_capacity(256);
     Ok(())
 }
 

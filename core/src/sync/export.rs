@@ -29,8 +29,11 @@ pub struct Selection {
 #[ts(export, rename = "BundleExportSummary")]
 pub struct ExportSummary {
     pub path: String,
+    #[ts(type = "number")]
     pub ops: u64,
+    #[ts(type = "number")]
     pub attachments: u64,
+    #[ts(type = "number")]
     pub bytes: u64,
     #[ts(type = "Record<string, number>")]
     pub tables: BTreeMap<String, u64>,
@@ -107,7 +110,7 @@ fn write_bundle(
     let mut attachments: Vec<String> = Vec::new();
     {
         let conn = db.conn();
-        let mut st = conn.prepare(&format!("SELECT {OP_COLUMNS} FROM sync_op ORDER BY origin, seq"))?;
+        let mut st = conn.prepare(&format!("SELECT {OP_COLUMNS} FROM sync_op ORDER BY id"))?;
         let mut q = st.query([])?;
         while let Some(r) = q.next()? {
             let origin: String = r.get("origin")?;

@@ -31,12 +31,18 @@ pub struct ImportOptions {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct TableCounts {
+    #[ts(type = "number")]
     pub new: u64,
+    #[ts(type = "number")]
     pub updated: u64,
+    #[ts(type = "number")]
     pub unchanged: u64,
+    #[ts(type = "number")]
     pub deleted: u64,
+    #[ts(type = "number")]
     pub conflicts: u64,
     /// Changes kept for a record whose creation has not arrived yet.
+    #[ts(type = "number")]
     pub waiting: u64,
 }
 
@@ -50,8 +56,11 @@ pub struct ImportReport {
     /// The same file was imported before; nothing was read again.
     pub already_imported: bool,
     pub newly_trusted: bool,
+    #[ts(type = "number")]
     pub ops_new: u64,
+    #[ts(type = "number")]
     pub ops_known: u64,
+    #[ts(type = "number")]
     pub attachments_fetched: u64,
     pub tables: BTreeMap<String, TableCounts>,
 }
@@ -77,7 +86,9 @@ impl ImportReport {
 pub struct Progress {
     /// `reading` (operations), `writing` (rows) or `done`.
     pub stage: String,
+    #[ts(type = "number")]
     pub done: u64,
+    #[ts(type = "number")]
     pub total: u64,
 }
 
@@ -113,12 +124,14 @@ pub fn import(
     let columns: HashMap<&'static str, Vec<String>> =
         SYNCED.iter().map(|s| Ok((s.table, schema::columns(db.conn(), s.table)?))).collect::<Result<_>>()?;
     let now = db::timestamp(db.now());
+    // The merge reads back what it just wrote, row by row: keep it in memory.
+    db.conn().execute_batch("PRAGMA cache_size = -65536")?;
     db.with_tx(|tx| {
         tx.execute_batch("PRAGMA defer_foreign_keys = ON; UPDATE sync_state SET applying = 1;")?;
         let affected = read_ops(tx, &mut opened, &bundle_id, &columns, &mut report, progress)?;
         fetch_attachments(tx, &mut opened, store, &affected, &mut report)?;
         write_rows(tx, path, &affected, &columns, &mut report, progress)?;
-        check_references(tx, path, &affected)?;
+        check_references(tx, path, &affected, &bundle_id)?;
         tx.execute(hlc::WITNESS_SQL, [&m.hlc])?;
         tx.execute("UPDATE sync_state SET applying = 0", [])?;
         let mut mark = tx.prepare_cached(
@@ -390,7 +403,7 @@ fn write_rows(
     let total = affected.len() as u64;
     for (done, ((idx, row), line)) in affected.iter().enumerate() {
         let s = &SYNCED[*idx];
-        let effect = ops::materialize(tx, s, &columns[s.table], row).map_err(|e| {
+        let (effect, conflicts) = ops::materialize_counting(tx, s, &columns[s.table], row).map_err(|e| {
             refused(
                 path,
                 Some(bundle::OPS),
@@ -407,11 +420,7 @@ fn write_rows(
             Effect::Unchanged => counts.unchanged += 1,
             Effect::Unknown => counts.waiting += 1,
         }
-        if effect != Effect::Unknown {
-            if let Some(state) = ops::row_state(tx, s, row)? {
-                counts.conflicts += state.conflicts.len() as u64;
-            }
-        }
+        counts.conflicts += conflicts as u64;
         if done % 5000 == 0 {
             progress(Progress { stage: "writing".into(), done: done as u64, total });
         }
@@ -427,87 +436,67 @@ fn plain(e: &Error) -> String {
 }
 
 /// Every row written must point at rows that are here: its foreign keys, an
-/// inspection's target, a checklist row's catalog item.
-fn check_references(tx: &Connection, path: &Path, affected: &Affected) -> Result<()> {
-    let mut fks: HashMap<usize, Vec<(String, String, String)>> = HashMap::new();
-    for ((idx, row), line) in affected {
-        let s = &SYNCED[*idx];
-        let list = match fks.get(idx) {
-            Some(l) => l,
-            None => {
-                let mut st = tx.prepare(&format!("PRAGMA foreign_key_list({})", s.table))?;
-                let l: Vec<(String, String, String)> = st
-                    .query_map([], |r| Ok((r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<String>>(4)?.unwrap_or_else(|| "id".into()))))?
-                    .collect::<rusqlite::Result<_>>()?;
-                fks.entry(*idx).or_insert(l)
-            }
-        };
-        if list.is_empty() && !matches!(s.table, "inspection" | "inspection_item") {
-            continue;
+/// inspection's target, a checklist row's catalog item. Checked table by
+/// table over the rows this bundle touched.
+fn check_references(tx: &Connection, path: &Path, affected: &Affected, bundle_id: &str) -> Result<()> {
+    let mut tables: Vec<usize> = affected.keys().map(|(i, _)| *i).collect();
+    tables.dedup();
+    for idx in tables {
+        let s = &SYNCED[idx];
+        let row = schema::row_id_expr(s, "t");
+        let touched = format!("{row} IN (SELECT row_id FROM sync_op WHERE bundle_id = ?1 AND tbl = '{}')", s.table);
+        let mut checks: Vec<(String, String, String)> = Vec::new();
+        let mut st = tx.prepare(&format!("PRAGMA foreign_key_list({})", s.table))?;
+        let fks: Vec<(String, String, Option<String>)> =
+            st.query_map([], |r| Ok((r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
+        for (parent, from, to) in fks {
+            let to = to.unwrap_or_else(|| "id".into());
+            checks.push((
+                format!(
+                    "SELECT {row}, t.{from} FROM {} t WHERE {touched} AND t.{from} IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{to} = t.{from}) LIMIT 1",
+                    s.table
+                ),
+                format!("引用的{} {{}} 在本机不存在；请先导入包含它的同步文件", super::conflicts::record_name(&parent)),
+                format!("refers to {parent} {{}}, which is not here; import the bundle that has it first"),
+            ));
         }
-        let (clause, keys) = ops::key_filter(s, row)?;
-        for (parent, from, to) in list {
-            let sql = format!(
-                "SELECT t.{from} FROM {} t WHERE {} AND t.{from} IS NOT NULL
-                   AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{to} = t.{from})",
-                s.table,
-                clause.split(" AND ").map(|c| format!("t.{c}")).collect::<Vec<_>>().join(" AND ")
-            );
-            let missing: Option<String> =
-                tx.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(keys.iter()), |r| r.get(0)).optional()?;
-            if let Some(m) = missing {
+        match s.table {
+            "inspection" => checks.push((
+                format!(
+                    "SELECT {row}, t.target_id FROM inspection t WHERE {touched}
+                       AND NOT EXISTS (SELECT 1 FROM facility WHERE id = t.target_id)
+                       AND NOT EXISTS (SELECT 1 FROM jurisdiction WHERE id = t.target_id)
+                       AND NOT EXISTS (SELECT 1 FROM department WHERE id = t.target_id) LIMIT 1"
+                ),
+                "的检查对象 {} 在本机不存在；请先导入对象名录".into(),
+                "has the target {}, which is not here; import the registry first".into(),
+            )),
+            "inspection_item" => checks.push((
+                format!(
+                    "SELECT {row}, t.item_code FROM inspection_item t JOIN inspection i ON i.id = t.inspection_id
+                     WHERE {touched} AND NOT EXISTS (
+                       SELECT 1 FROM catalog_item c WHERE c.version_id = i.catalog_version_id AND c.code = t.item_code) LIMIT 1"
+                ),
+                "引用的目录条目“{}”不在该检查所用的目录版本中".into(),
+                "refers to catalog item '{}', which is not in the inspection's catalog version".into(),
+            )),
+            _ => {}
+        }
+        for (sql, zh, en) in checks {
+            let found: Option<(String, String)> =
+                tx.prepare_cached(&sql)?.query_row([bundle_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            if let Some((row_id, value)) = found {
+                let line = affected.get(&(idx, row_id.clone())).copied();
+                let name = super::conflicts::record_name(s.table);
                 return Err(refused(
                     path,
                     Some(bundle::OPS),
-                    Some(*line),
-                    format!("{} {row} 引用的{parent} {m} 在本机不存在；请先导入包含它的同步文件", s.table),
-                    format!("{} {row} refers to {parent} {m}, which is not here; import the bundle that has it first", s.table),
+                    line,
+                    format!("{name} {row_id} {}", zh.replace("{}", &value)),
+                    format!("{} {row_id} {}", s.table, en.replace("{}", &value)),
                 ));
             }
-        }
-        match s.table {
-            "inspection" => {
-                let target: Option<String> = tx
-                    .query_row(
-                        "SELECT target_id FROM inspection i WHERE id = ?1
-                           AND NOT EXISTS (SELECT 1 FROM facility WHERE id = i.target_id)
-                           AND NOT EXISTS (SELECT 1 FROM jurisdiction WHERE id = i.target_id)
-                           AND NOT EXISTS (SELECT 1 FROM department WHERE id = i.target_id)",
-                        [row],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if let Some(t) = target {
-                    return Err(refused(
-                        path,
-                        Some(bundle::OPS),
-                        Some(*line),
-                        format!("检查 {row} 的检查对象 {t} 在本机不存在；请先导入对象名录"),
-                        format!("the target {t} of inspection {row} is not here; import the registry first"),
-                    ));
-                }
-            }
-            "inspection_item" => {
-                let code: Option<String> = tx
-                    .query_row(
-                        "SELECT ii.item_code FROM inspection_item ii JOIN inspection i ON i.id = ii.inspection_id
-                         WHERE ii.id = ?1 AND NOT EXISTS (
-                           SELECT 1 FROM catalog_item c WHERE c.version_id = i.catalog_version_id AND c.code = ii.item_code)",
-                        [row],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if let Some(c) = code {
-                    return Err(refused(
-                        path,
-                        Some(bundle::OPS),
-                        Some(*line),
-                        format!("检查条目 {row} 引用的目录条目“{c}”不在该检查所用的目录版本中"),
-                        format!("checklist row {row} refers to catalog item '{c}', which is not in the inspection's catalog version"),
-                    ));
-                }
-            }
-            _ => {}
         }
     }
     Ok(())
@@ -523,12 +512,15 @@ pub fn declared_ops(path: &Path) -> Result<u64> {
 #[ts(export)]
 pub struct BundleInfo {
     pub file: String,
+    #[ts(type = "number")]
     pub bytes: u64,
     pub device_id: String,
     pub device_name: String,
     pub fingerprint: String,
     pub made_at: String,
+    #[ts(type = "number")]
     pub ops: u64,
+    #[ts(type = "number")]
     pub attachments: u64,
     /// `all`, `peer`, `inspection` or `county`.
     pub scope: String,

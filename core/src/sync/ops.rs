@@ -136,22 +136,16 @@ pub fn json_to_sql(v: &Value) -> Option<SqlValue> {
 /// Stores an operation (with `bundle_id`) and its replaced-by links.
 /// Returns false when an identical operation is already here.
 pub(crate) fn store(conn: &Connection, op: &Op, bundle_id: Option<&str>) -> Result<StoreOutcome> {
-    if let Some(existing) = conn
-        .prepare_cached(&format!("SELECT {OP_COLUMNS} FROM sync_op WHERE id = ?1"))?
-        .query_row([&op.id], op_from_row)
-        .optional()?
-    {
-        return Ok(if &existing == op { StoreOutcome::Known } else { StoreOutcome::Differs });
-    }
     let value = match op.kind {
         OpKind::Insert => SqlValue::Text(op.value.to_string()),
         _ => json_to_sql(&op.value).ok_or_else(|| Error::Internal("op value is not a scalar".into()))?,
     };
-    conn.prepare_cached(
-        "INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor, bundle_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor, bundle_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
         op.id,
         op.origin,
         op.seq,
@@ -165,6 +159,14 @@ pub(crate) fn store(conn: &Connection, op: &Op, bundle_id: Option<&str>) -> Resu
         op.actor,
         bundle_id
     ])?;
+    if inserted == 0 {
+        // Here already (by id, or by device and number): the same, or a forgery.
+        let existing = conn
+            .prepare_cached(&format!("SELECT {OP_COLUMNS} FROM sync_op WHERE id = ?1"))?
+            .query_row(params![op.id], op_from_row)
+            .optional()?;
+        return Ok(if existing.as_ref() == Some(op) { StoreOutcome::Known } else { StoreOutcome::Differs });
+    }
     let mut link = conn.prepare_cached("INSERT OR IGNORE INTO sync_succ (base_id, op_id) VALUES (?1, ?2)")?;
     for base in &op.bases {
         link.execute([base, &op.id])?;
@@ -215,51 +217,56 @@ type Stamp = (String, String, i64);
 
 /// Computes a row's state from its operations; None when no insert is known.
 pub fn row_state(conn: &Connection, s: &Synced, row_id: &str) -> Result<Option<RowState>> {
+    // One pass over the row's operations: its inserts and deletes, and the
+    // `set`s that nothing replaced (the heads).
     let mut st = conn.prepare_cached(
-        "SELECT kind, value, hlc, origin, seq FROM sync_op
-         WHERE tbl = ?1 AND row_id = ?2 AND kind IN ('insert', 'delete') ORDER BY hlc, origin, seq",
+        "SELECT kind, value, hlc, origin, seq, col, id, actor FROM sync_op o
+         WHERE tbl = ?1 AND row_id = ?2
+           AND (kind <> 'set' OR NOT EXISTS (SELECT 1 FROM sync_succ x WHERE x.base_id = o.id))",
     )?;
-    let life: Vec<(String, Option<String>, Stamp)> = st
-        .query_map([s.table, row_id], |r| {
-            let kind: String = r.get(0)?;
-            let value = if kind == "insert" { Some(r.get::<_, String>(1)?) } else { None };
-            Ok((kind, value, (r.get(2)?, r.get(3)?, r.get(4)?)))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut life: Vec<(bool, Option<String>, Stamp)> = Vec::new();
+    let mut sets: Vec<(String, Stamp, Head)> = Vec::new();
+    let mut rows = st.query([s.table, row_id])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(0)?;
+        let stamp: Stamp = (r.get(2)?, r.get(3)?, r.get(4)?);
+        match kind.as_str() {
+            "insert" => life.push((true, Some(r.get(1)?), stamp)),
+            "delete" => life.push((false, None, stamp)),
+            _ => {
+                let head = Head {
+                    op_id: r.get(6)?,
+                    origin: stamp.1.clone(),
+                    hlc: stamp.0.clone(),
+                    actor: r.get(7)?,
+                    value: sql_to_json(r.get_ref(1)?)?,
+                };
+                sets.push((r.get(5)?, stamp, head));
+            }
+        }
+    }
+    life.sort_by(|a, b| a.2.cmp(&b.2));
     let Some(last) = life.last() else { return Ok(None) };
-    let cutoff: Option<Stamp> = life.iter().rev().find(|(k, _, _)| k == "delete").map(|(_, _, s)| s.clone());
-    if last.0 == "delete" {
+    let cutoff: Option<Stamp> = life.iter().rev().find(|(insert, _, _)| !insert).map(|(_, _, s)| s.clone());
+    if !last.0 {
         return Ok(Some(RowState { exists: false, values: BTreeMap::new(), conflicts: BTreeMap::new() }));
     }
     let first_insert = life
         .iter()
-        .find(|(k, _, stamp)| k == "insert" && cutoff.as_ref().is_none_or(|c| stamp > c))
+        .find(|(insert, _, stamp)| *insert && cutoff.as_ref().is_none_or(|c| stamp > c))
         .expect("the newest is an insert after the cutoff");
-    let mut values: BTreeMap<String, Value> = match serde_json::from_str(first_insert.1.as_deref().unwrap_or("{}")).map_err(|e| Error::Internal(e.to_string()))? {
-        Value::Object(m) => m.into_iter().collect(),
-        _ => return Err(Error::Internal(format!("insert of {} {row_id} is not an object", s.table))),
-    };
+    let mut values: BTreeMap<String, Value> =
+        match serde_json::from_str(first_insert.1.as_deref().unwrap_or("{}")).map_err(|e| Error::Internal(e.to_string()))? {
+            Value::Object(m) => m.into_iter().collect(),
+            _ => return Err(Error::Internal(format!("insert of {} {row_id} is not an object", s.table))),
+        };
 
     let mut heads_of: BTreeMap<String, Vec<(Stamp, Head)>> = BTreeMap::new();
-    let mut st = conn.prepare_cached(
-        "SELECT o.col, o.value, o.hlc, o.origin, o.seq, o.id, o.actor FROM sync_op o
-         WHERE o.tbl = ?1 AND o.row_id = ?2 AND o.kind = 'set'
-           AND NOT EXISTS (SELECT 1 FROM sync_succ x WHERE x.base_id = o.id)",
-    )?;
-    let mut rows = st.query([s.table, row_id])?;
-    while let Some(r) = rows.next()? {
-        let stamp: Stamp = (r.get(2)?, r.get(3)?, r.get(4)?);
+    for (col, stamp, head) in sets {
         if cutoff.as_ref().is_some_and(|c| &stamp <= c) {
             continue;
         }
-        let head = Head {
-            op_id: r.get(5)?,
-            origin: stamp.1.clone(),
-            hlc: stamp.0.clone(),
-            actor: r.get(6)?,
-            value: sql_to_json(r.get_ref(1)?)?,
-        };
-        heads_of.entry(r.get(0)?).or_default().push((stamp, head));
+        heads_of.entry(col).or_default().push((stamp, head));
     }
     let mut conflicts = BTreeMap::new();
     for (col, mut heads) in heads_of {
@@ -307,47 +314,60 @@ pub fn current_row(conn: &Connection, s: &Synced, cols: &[String], row_id: &str)
 /// Makes the table agree with the row's operations. The caller has set
 /// `sync_state.applying` so these writes are not recorded again.
 pub fn materialize(conn: &Connection, s: &Synced, cols: &[String], row_id: &str) -> Result<Effect> {
-    let Some(state) = row_state(conn, s, row_id)? else { return Ok(Effect::Unknown) };
-    let current = current_row(conn, s, cols, row_id)?;
+    Ok(materialize_counting(conn, s, cols, row_id)?.0)
+}
+
+/// [`materialize`], also saying how many fields of the row are in conflict.
+pub fn materialize_counting(conn: &Connection, s: &Synced, cols: &[String], row_id: &str) -> Result<(Effect, usize)> {
+    let Some(state) = row_state(conn, s, row_id)? else { return Ok((Effect::Unknown, 0)) };
+    let conflicts = state.conflicts.len();
+    Ok((write_state(conn, s, cols, row_id, state)?, conflicts))
+}
+
+fn write_state(conn: &Connection, s: &Synced, cols: &[String], row_id: &str, state: RowState) -> Result<Effect> {
     let (clause, keys) = key_filter(s, row_id)?;
-    match (state.exists, current) {
-        (false, None) => Ok(Effect::Unchanged),
-        (false, Some(_)) => {
-            conn.prepare_cached(&format!("DELETE FROM {} WHERE {clause}", s.table))?
-                .execute(rusqlite::params_from_iter(keys.iter()))?;
-            Ok(Effect::Deleted)
-        }
-        (true, None) => {
-            let present: Vec<&String> = cols.iter().filter(|c| state.values.contains_key(*c)).collect();
-            let sql = format!(
-                "INSERT INTO {} ({}) VALUES ({})",
-                s.table,
-                present.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
-                (1..=present.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
-            );
-            let values: Vec<SqlValue> =
-                present.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)).collect();
-            conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
-            Ok(Effect::Inserted)
-        }
-        (true, Some(now)) => {
-            let changed: Vec<&String> = cols
-                .iter()
-                .filter(|c| !s.key.contains(&c.as_str()))
-                .filter(|c| state.values.get(*c).is_some_and(|want| !same_value(want, &now[*c])))
-                .collect();
-            if changed.is_empty() {
-                return Ok(Effect::Unchanged);
-            }
-            let n = keys.len();
-            let sets = changed.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", n + i + 1)).collect::<Vec<_>>().join(", ");
-            let mut values = keys;
-            values.extend(changed.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)));
-            conn.prepare_cached(&format!("UPDATE {} SET {sets} WHERE {clause}", s.table))?
-                .execute(rusqlite::params_from_iter(values.iter()))?;
-            Ok(Effect::Updated)
-        }
+    if !state.exists {
+        let gone = conn
+            .prepare_cached(&format!("DELETE FROM {} WHERE {clause}", s.table))?
+            .execute(rusqlite::params_from_iter(keys.iter()))?;
+        return Ok(if gone > 0 { Effect::Deleted } else { Effect::Unchanged });
     }
+    // Most rows a bundle brings are new here: try that first. Only a clash on
+    // the row's own key falls through to the update; any other clash is an error.
+    let present: Vec<&String> = cols.iter().filter(|c| state.values.contains_key(*c)).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT({}) DO NOTHING",
+        s.table,
+        present.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+        (1..=present.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
+        s.key.join(", ")
+    );
+    let values: Vec<SqlValue> = present.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)).collect();
+    if conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))? > 0 {
+        return Ok(Effect::Inserted);
+    }
+    let now = current_row(conn, s, cols, row_id)?
+        .ok_or_else(|| Error::Internal(format!("{} {row_id} neither inserted nor found", s.table)))?;
+    let changed: Vec<&String> = cols
+        .iter()
+        .filter(|c| !s.key.contains(&c.as_str()))
+        .filter(|c| state.values.get(*c).is_some_and(|want| !same_value(want, &now[*c])))
+        .collect();
+    if changed.is_empty() {
+        return Ok(Effect::Unchanged);
+    }
+    let n = keys.len();
+    let sets = changed.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", n + i + 1)).collect::<Vec<_>>().join(", ");
+    let mut values = keys;
+    values.extend(changed.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)));
+    conn.prepare_cached(&format!("UPDATE {} SET {sets} WHERE {clause}", s.table))?
+        .execute(rusqlite::params_from_iter(values.iter()))?;
+    // Two laptops that each loaded the same reference data differ only in who
+    // stored it when: written, so they agree, but nothing a person would call an update.
+    if changed.iter().all(|c| schema::is_bookkeeping(c) || c.as_str() == "created_at") {
+        return Ok(Effect::Unchanged);
+    }
+    Ok(Effect::Updated)
 }
 
 /// 85 and 85.0 are the same score.

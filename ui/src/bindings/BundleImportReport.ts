@@ -5,4 +5,4 @@ export type BundleImportReport = { file: string, device_id: string, device_name:
 /**
  * The same file was imported before; nothing was read again.
  */
-already_imported: boolean, newly_trusted: boolean, ops_new: bigint, ops_known: bigint, attachments_fetched: bigint, tables: { [key in string]: TableCounts }, };
+already_imported: boolean, newly_trusted: boolean, ops_new: number, ops_known: number, attachments_fetched: number, tables: { [key in string]: TableCounts }, };

@@ -3,7 +3,7 @@
 /**
  * What a person needs to decide on a bundle before importing it.
  */
-export type BundleInfo = { file: string, bytes: bigint, device_id: string, device_name: string, fingerprint: string, made_at: string, ops: bigint, attachments: bigint, 
+export type BundleInfo = { file: string, bytes: number, device_id: string, device_name: string, fingerprint: string, made_at: string, ops: number, attachments: number, 
 /**
  * `all`, `peer`, `inspection` or `county`.
  */

@@ -7,4 +7,4 @@ export type Progress = {
 /**
  * `reading` (operations), `writing` (rows) or `done`.
  */
-stage: string, done: bigint, total: bigint, };
+stage: string, done: number, total: number, };

@@ -3,8 +3,8 @@
 /**
  * What an import did to one kind of record.
  */
-export type TableCounts = { new: bigint, updated: bigint, unchanged: bigint, deleted: bigint, conflicts: bigint, 
+export type TableCounts = { new: number, updated: number, unchanged: number, deleted: number, conflicts: number, 
 /**
  * Changes kept for a record whose creation has not arrived yet.
  */
-waiting: bigint, };
+waiting: number, };
