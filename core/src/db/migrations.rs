@@ -396,6 +396,17 @@ CREATE TABLE sync_succ (
     PRIMARY KEY (base_id, op_id)
 ) STRICT, WITHOUT ROWID;
 
+-- The current value(s) of each field: the `set` operations nothing replaced.
+-- Kept as a table so that a change finds what it replaces in one lookup,
+-- however long the field's history.
+CREATE TABLE sync_head (
+    tbl    TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    col    TEXT NOT NULL,
+    op_id  TEXT NOT NULL,
+    PRIMARY KEY (tbl, row_id, col, op_id)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE sync_peer (
     device_id  TEXT PRIMARY KEY,
     name       TEXT NOT NULL,

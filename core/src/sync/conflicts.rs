@@ -26,11 +26,7 @@ pub struct Conflict {
 /// Every open conflict, by table, row and field.
 pub fn list(db: &Db) -> Result<Vec<Conflict>> {
     let conn = db.conn();
-    let mut st = conn.prepare(
-        "SELECT o.tbl, o.row_id FROM sync_op o
-         WHERE o.kind = 'set' AND NOT EXISTS (SELECT 1 FROM sync_succ x WHERE x.base_id = o.id)
-         GROUP BY o.tbl, o.row_id, o.col HAVING count(*) > 1",
-    )?;
+    let mut st = conn.prepare("SELECT tbl, row_id FROM sync_head GROUP BY tbl, row_id, col HAVING count(*) > 1")?;
     let mut candidates: Vec<(String, String)> =
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     candidates.sort_by(|a, b| (order(&a.0), &a.1).cmp(&(order(&b.0), &b.1)));

@@ -171,6 +171,19 @@ pub(crate) fn store(conn: &Connection, op: &Op, bundle_id: Option<&str>) -> Resu
     for base in &op.bases {
         link.execute([base, &op.id])?;
     }
+    if let (OpKind::Set, Some(col)) = (op.kind, &op.col) {
+        // What it replaced is no longer current; it is current unless a later
+        // change that replaced it arrived first.
+        let mut drop = conn.prepare_cached("DELETE FROM sync_head WHERE tbl = ?1 AND row_id = ?2 AND col = ?3 AND op_id = ?4")?;
+        for base in &op.bases {
+            drop.execute(params![op.tbl, op.row, col, base])?;
+        }
+        conn.prepare_cached(
+            "INSERT INTO sync_head (tbl, row_id, col, op_id) SELECT ?1, ?2, ?3, ?4
+             WHERE NOT EXISTS (SELECT 1 FROM sync_succ WHERE base_id = ?4)",
+        )?
+        .execute(params![op.tbl, op.row, col, op.id])?;
+    }
     Ok(StoreOutcome::New)
 }
 
@@ -220,9 +233,12 @@ pub fn row_state(conn: &Connection, s: &Synced, row_id: &str) -> Result<Option<R
     // One pass over the row's operations: its inserts and deletes, and the
     // `set`s that nothing replaced (the heads).
     let mut st = conn.prepare_cached(
-        "SELECT kind, value, hlc, origin, seq, col, id, actor FROM sync_op o
-         WHERE tbl = ?1 AND row_id = ?2
-           AND (kind <> 'set' OR NOT EXISTS (SELECT 1 FROM sync_succ x WHERE x.base_id = o.id))",
+        "SELECT kind, value, hlc, origin, seq, col, id, actor FROM sync_op
+         WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL
+         UNION ALL
+         SELECT o.kind, o.value, o.hlc, o.origin, o.seq, o.col, o.id, o.actor
+         FROM sync_head h JOIN sync_op o ON o.id = h.op_id
+         WHERE h.tbl = ?1 AND h.row_id = ?2",
     )?;
     let mut life: Vec<(bool, Option<String>, Stamp)> = Vec::new();
     let mut sets: Vec<(String, Stamp, Head)> = Vec::new();

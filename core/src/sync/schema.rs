@@ -102,14 +102,16 @@ END;
 BEGIN
   UPDATE sync_state SET seq = seq + 1;
   INSERT INTO sync_succ (base_id, op_id)
-  SELECT o.id, (SELECT {NEXT_OP_ID} FROM sync_state) FROM sync_op o
-  WHERE o.tbl = '{t}' AND o.row_id = {new_row} AND o.col = '{c}'
-    AND NOT EXISTS (SELECT 1 FROM sync_succ x WHERE x.base_id = o.id);
+  SELECT h.op_id, (SELECT {NEXT_OP_ID} FROM sync_state) FROM sync_head h
+  WHERE h.tbl = '{t}' AND h.row_id = {new_row} AND h.col = '{c}';
   INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor)
   SELECT {NEXT_OP_ID}, device_id, seq, hlc, '{t}', {new_row}, 'set', '{c}', new.{c},
-         (SELECT json_group_array(base_id) FROM (SELECT base_id FROM sync_succ WHERE op_id = {NEXT_OP_ID} ORDER BY base_id)),
+         (SELECT json_group_array(op_id) FROM (SELECT op_id FROM sync_head
+            WHERE tbl = '{t}' AND row_id = {new_row} AND col = '{c}' ORDER BY op_id)),
          {ACTOR}
   FROM sync_state;
+  DELETE FROM sync_head WHERE tbl = '{t}' AND row_id = {new_row} AND col = '{c}';
+  INSERT INTO sync_head (tbl, row_id, col, op_id) SELECT '{t}', {new_row}, '{c}', {NEXT_OP_ID} FROM sync_state;
 END;
 "
         ));
