@@ -238,7 +238,18 @@ pub fn xlsx_bytes(t: &Table) -> Result<Vec<u8>> {
     wb.save_to_buffer().map_err(xlsx_error)
 }
 
-/// The table as CSV: UTF-8 with a BOM, CRLF line ends.
+/// A text that a spreadsheet program would run as a formula (`=`, `+`, `-`,
+/// `@`, or a tab or carriage return first) gets a leading `'`, which it shows
+/// as text; our own CSV reader takes the `'` off again.
+pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// The table as CSV: UTF-8 with a BOM, CRLF line ends, formulas defused.
 pub fn csv_bytes(t: &Table) -> Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -246,7 +257,11 @@ pub fn csv_bytes(t: &Table) -> Result<Vec<u8>> {
         let fail = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
         w.write_record(&t.headers).map_err(fail)?;
         for row in &t.rows {
-            w.write_record(row.iter().map(Cell::plain)).map_err(fail)?;
+            w.write_record(row.iter().map(|c| match c {
+                Cell::Text(s) => csv_safe(s).into_owned(),
+                other => other.plain(),
+            }))
+            .map_err(fail)?;
         }
         w.flush().map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
     }
@@ -264,6 +279,22 @@ mod tests {
         let w = column_widths(&t);
         assert_eq!(w[0], 8.0, "header 编号 = 4 + filter room 4");
         assert_eq!(w[1], MAX_WIDTH);
+    }
+
+    #[test]
+    fn csv_text_that_looks_like_a_formula_is_kept_as_text_and_reads_back() {
+        let mut t = Table::new("表", &["问题描述", "分数"]);
+        for s in ["=HYPERLINK(\"http://x\")", "+1", "-整改中", "@SUM(A1)", "正常文字"] {
+            t.push(vec![Cell::text(s), Cell::Number(-3.0)]);
+        }
+        let bytes = csv_bytes(&t).unwrap();
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(text.contains("'=HYPERLINK") && text.contains("'+1") && text.contains("'-整改中") && text.contains("'@SUM"));
+        assert!(text.contains("正常文字,-3"), "numbers and plain text stay as they are: {text}");
+        let sheet = crate::spreadsheet::csv_rows(&bytes).unwrap();
+        assert_eq!(sheet[1][0], "=HYPERLINK(\"http://x\")");
+        assert_eq!(sheet[3][0], "-整改中");
+        assert_eq!(sheet[5][0], "正常文字");
     }
 
     #[test]

@@ -126,6 +126,20 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
+/// Takes off the `'` that our CSV export puts before text that would
+/// otherwise run as a formula (see `export::csv_safe`).
+fn unquote_formula(c: &str) -> &str {
+    match c.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => c,
+    }
+}
+
+/// The rows of a CSV file's bytes, as the importers see them.
+pub fn csv_rows(bytes: &[u8]) -> std::result::Result<Vec<Vec<String>>, Reason> {
+    Ok(csv_sheet(bytes, String::new())?.rows)
+}
+
 fn csv_sheet(bytes: &[u8], name: String) -> std::result::Result<Sheet, Reason> {
     let text = decode_text(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
@@ -135,7 +149,7 @@ fn csv_sheet(bytes: &[u8], name: String) -> std::result::Result<Sheet, Reason> {
         if record.len() > MAX_COLUMNS {
             return Err(Reason::OutOfRange { value: format!("{} 列", record.len()), range: format!("≤ {MAX_COLUMNS}") });
         }
-        rows.push(record.iter().map(clean).collect());
+        rows.push(record.iter().map(|c| clean(unquote_formula(c))).collect());
         if rows.len() > MAX_ROWS {
             break;
         }
