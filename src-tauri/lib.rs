@@ -26,6 +26,9 @@ pub fn run() {
             commands::files::export_list,
             commands::files::report_inspection,
             commands::files::report_summary,
+            commands::files::report_notice,
+            commands::files::report_list,
+            commands::files::report_county_inspections,
             commands::catalog::catalog_groups,
             commands::catalog::catalog_items,
             commands::departments::department_list,
@@ -67,6 +70,17 @@ pub fn run() {
             commands::lists::evaluation_list,
             commands::lists::evaluation_create,
             commands::lists::evaluation_summary,
+            commands::sync::device_show,
+            commands::sync::device_name_set,
+            commands::sync::device_peers,
+            commands::sync::sync_export,
+            commands::sync::sync_files,
+            commands::sync::sync_peek,
+            commands::sync::sync_import,
+            commands::sync::conflict_list,
+            commands::sync::conflict_resolve,
+            commands::sync::history_list,
+            commands::sync::history_export,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -47,6 +47,11 @@ impl AppState {
         &self.db_path
     }
 
+    /// The language messages are written in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// The error opening the database gave, if it did.
     pub fn open_error(&self) -> Option<&IpcError> {
         self.db.as_ref().err()

@@ -8,12 +8,13 @@ use std::path::PathBuf;
 
 use chrono::{Duration, Utc};
 use qingdan_core::export::{self, ExportFormat, ExportList};
-use qingdan_core::report;
+use qingdan_core::problem::ProblemFilter;
+use qingdan_core::report::{self, batch, PrintList};
 use qingdan_core::Error;
 use serde::Serialize;
-use tauri::State;
+use tauri::{Emitter, State};
 
-use super::input::{Input, MAX_COUNTY};
+use super::input::{Input, MAX_COUNTY, MAX_NAME};
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -42,11 +43,37 @@ pub fn output_dir(state: &AppState) -> Result<PathBuf, IpcError> {
     Ok(dir)
 }
 
+/// `20241120-153000`, the time in Beijing.
+fn stamp() -> String {
+    (Utc::now() + Duration::hours(8)).format("%Y%m%d-%H%M%S").to_string()
+}
+
 /// `问题清单-20241120-153000.xlsx`, in Beijing time.
 fn stamped(dir: &std::path::Path, name: &str, ext: &str) -> PathBuf {
-    let t = Utc::now() + Duration::hours(8);
-    dir.join(format!("{name}-{}.{ext}", t.format("%Y%m%d-%H%M%S")))
+    dir.join(format!("{name}-{}.{ext}", stamp()))
 }
+
+/// What a batch print wrote: one PDF per inspection in `folder`.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BatchSaved {
+    pub folder: String,
+    pub files: u32,
+    pub pages: u32,
+}
+
+/// The payload of the `report-progress` event, sent after each file of a batch print.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ReportProgress {
+    pub done: u32,
+    pub total: u32,
+    /// The file just written (its name in the folder).
+    pub file: String,
+}
+
+/// The event a batch print sends to the window after each file.
+pub const REPORT_PROGRESS: &str = "report-progress";
 
 #[tauri::command]
 pub async fn export_list(state: State<'_, AppState>, list: ExportList, format: ExportFormat) -> Result<SavedFile, IpcError> {
@@ -61,6 +88,29 @@ pub async fn report_inspection(state: State<'_, AppState>, id: String) -> Result
 #[tauri::command]
 pub async fn report_summary(state: State<'_, AppState>, county: Option<String>) -> Result<SavedFile, IpcError> {
     print_summary(&state, county.as_deref())
+}
+
+#[tauri::command]
+pub async fn report_notice(
+    state: State<'_, AppState>,
+    target_id: String,
+    number: Option<String>,
+    issuer: Option<String>,
+) -> Result<SavedFile, IpcError> {
+    print_notice(&state, &target_id, number.as_deref(), issuer.as_deref())
+}
+
+#[tauri::command]
+pub async fn report_list(state: State<'_, AppState>, list: ExportList, filter: ProblemFilter) -> Result<SavedFile, IpcError> {
+    print_list(&state, list, &filter)
+}
+
+#[tauri::command]
+pub async fn report_county_inspections(window: tauri::Window, state: State<'_, AppState>, county: String) -> Result<BatchSaved, IpcError> {
+    print_county_inspections(&state, &county, &mut |p| {
+        // A window closed meanwhile does not stop the run; the files are what counts.
+        let _ = window.emit(REPORT_PROGRESS, p);
+    })
 }
 
 pub fn save_list(state: &AppState, list: ExportList, format: ExportFormat) -> Result<SavedFile, IpcError> {
@@ -94,4 +144,64 @@ pub fn print_summary(state: &AppState, county: Option<&str>) -> Result<SavedFile
     let out = stamped(&dir, &name, "pdf");
     let s = state.read(|db| report::summary_report(db, county, &out))?;
     Ok(SavedFile { path: s.path, pages: Some(s.pages), rows: None })
+}
+
+pub fn print_notice(state: &AppState, target_id: &str, number: Option<&str>, issuer: Option<&str>) -> Result<SavedFile, IpcError> {
+    Input::new().id("targetId", target_id).text("number", number, MAX_NAME).text("issuer", issuer, MAX_NAME).valid(state)?;
+    let dir = output_dir(state)?;
+    let out = stamped(&dir, "整改通知书", "pdf");
+    let s = state.read(|db| report::notice(db, target_id, number, issuer, &out))?;
+    Ok(SavedFile { path: s.path, pages: Some(s.pages), rows: None })
+}
+
+/// The 问题清单, 整改清单 or 销号清单 as the problem list view filters it.
+pub fn print_list(state: &AppState, list: ExportList, filter: &ProblemFilter) -> Result<SavedFile, IpcError> {
+    let mut input = Input::new();
+    super::problems::check_filter(&mut input, filter);
+    input.valid(state)?;
+    let print = match list {
+        ExportList::Problems => PrintList::Problems,
+        ExportList::Rectification => PrintList::Rectification,
+        ExportList::Closeout => PrintList::Closeout,
+        _ => {
+            return Err(state.error(Error::refuse(
+                "list",
+                "只能打印问题清单、整改清单或销号清单",
+                "only the problem, rectification or close-out list can be printed",
+            )))
+        }
+    };
+    let dir = output_dir(state)?;
+    let out = stamped(&dir, print.label(), "pdf");
+    let s = state.read(|db| report::list_view_print(db, print, filter, &out))?;
+    Ok(SavedFile { path: s.path, pages: Some(s.pages), rows: None })
+}
+
+/// The 检查报告 of every signed inspection of `county` into a new folder of
+/// the export folder, calling `progress` after each file.
+pub fn print_county_inspections(state: &AppState, county: &str, progress: &mut dyn FnMut(&ReportProgress)) -> Result<BatchSaved, IpcError> {
+    let mut input = Input::new();
+    input.text("county", Some(county), MAX_COUNTY);
+    if county.trim().is_empty() {
+        input.refuse("county", "请选择县（市、区）", "choose a county or district");
+    }
+    input.valid(state)?;
+    let county = county.trim();
+    let dir = output_dir(state)?;
+    let store = state.evidence()?;
+    // The county is a registered name (the core refuses any other) and is
+    // written into a file name: no separator may take the folder elsewhere.
+    let safe: String = county.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect();
+    let folder = dir.join(format!("{safe}检查报告-{}", stamp()));
+    // The database is taken for each report in turn, not for the whole run:
+    // the window stays usable while a county's reports are written.
+    let planned = state.read(|db| batch::prepare(db, county, &folder))?;
+    let total = planned.len() as u32;
+    let mut pages = 0;
+    for (n, p) in planned.iter().enumerate() {
+        let out = folder.join(&p.file_name);
+        pages += state.read(|db| report::inspection_report(db, &store, &p.id, &out))?.pages;
+        progress(&ReportProgress { done: n as u32 + 1, total, file: p.file_name.clone() });
+    }
+    Ok(BatchSaved { folder: folder.display().to_string(), files: total, pages })
 }

@@ -153,7 +153,8 @@ impl Input {
         }
     }
 
-    fn required(&mut self, field: &str, value: &str, max: usize) -> &mut Self {
+    /// A required single-line text of at most `max` characters.
+    pub fn required(&mut self, field: &str, value: &str, max: usize) -> &mut Self {
         if value.trim().is_empty() {
             self.problems.push(Problem::new(Reason::Required).field(field));
         } else {

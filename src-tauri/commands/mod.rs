@@ -12,5 +12,6 @@ pub mod lists;
 pub mod problems;
 pub mod registry;
 pub mod stats;
+pub mod sync;
 
 include!("names.rs");

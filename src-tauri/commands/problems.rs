@@ -119,7 +119,7 @@ fn actor(db: &Db) -> Result<String, Error> {
     settings::user_name(db)
 }
 
-fn check_filter(input: &mut Input, f: &ProblemFilter) {
+pub(crate) fn check_filter(input: &mut Input, f: &ProblemFilter) {
     input
         .text("county", f.county.as_deref(), MAX_COUNTY)
         .text("target_id", f.target_id.as_deref(), MAX_ID)

@@ -56,9 +56,20 @@ const PROBE_ARGS = {
   export_list: { list: 'problems', format: 'csv' },
   report_inspection: { id: NOBODY },
   report_summary: { county: '不存在的县' },
+  report_notice: { targetId: NOBODY, number: null, issuer: null },
+  report_list: { list: 'closeout', filter: { statuses: ['pending'] } },
+  report_county_inspections: { county: '不存在的县' },
   evaluation_create: {
     input: { subject_kind: 'department', subject: '民政局', aspect: 'rectification', evaluator: 'public', score: 90, comment: '' },
   },
+  // Sync: refused or unknown input, so that the probes write and trust nothing.
+  device_name_set: { name: '' },
+  sync_export: { scope: { kind: 'peer', peer: NOBODY } },
+  sync_peek: { name: '不存在.qingdan' },
+  sync_import: { name: '../不存在.qingdan', onProgress: '__CHANNEL__:0' },
+  conflict_resolve: { table: 'inspection', row: NOBODY, field: 'status', keep: `${NOBODY}:000000000001` },
+  history_list: { table: 'inspection', rowId: NOBODY },
+  history_export: { table: 'inspection', rowId: NOBODY },
 };
 const ERROR_CODES = ['invalid_input', 'not_found', 'database_damaged', 'database', 'io', 'internal'];
 

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -103,6 +103,15 @@ describe('问题清单: a finding taken to close-out through a 回头看', { tim
     await h.click(tid('plan-submit'));
     await h.waitFor('整改中', async () => (await h.attr(tid('problem-status'), 'data-status')) === 'in_progress');
 
+    // The 整改通知书 to the facility, from the problem.
+    await browser.$(tid('notice-number')).setValue('洛人大监〔2024〕12号');
+    const notice = await savedFile('report-notice');
+    assert.match(notice, /整改通知书-\d{8}-\d{6}\.pdf$/);
+    const noticeText = execFileSync('pdftotext', [notice, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    assert.ok(noticeText.includes(`关于${facility.name}存在问题限期整改的通知`), noticeText.slice(0, 200));
+    assert.ok(noticeText.includes('洛人大监〔2024〕12号') && noticeText.includes('问题清单'), 'the number and the attached list');
+    await h.shot('41b-notice-saved');
+
     await browser.$(tid('report-done-note')).setValue('灭火器已全部更换，消防通道已清理');
     await h.click(tid('report-done-submit'));
     await h.waitFor('已整改待核验', async () => (await h.attr(tid('problem-status'), 'data-status')) === 'awaiting_verification');
@@ -181,6 +190,38 @@ describe('问题清单: a finding taken to close-out through a 回头看', { tim
     const rows = readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     assert.equal(rows.length, 2, 'header and the one closed problem');
     assert.ok(rows[1].includes('回头看'), rows[1]);
+    // The same list printed, as the view filters it.
+    const pdf = await savedFile('report-list');
+    assert.match(pdf, /销号清单-\d{8}-\d{6}\.pdf$/);
+    const printed = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    assert.ok(printed.includes('销号清单') && printed.includes('共1个问题'), printed.slice(0, 200));
     await h.shot('45-export-saved');
+  });
+
+  test('every signed inspection report of the county in one run, with its progress', async () => {
+    await h.click(tid('nav-inspections'));
+    await browser.$(tid('batch-reports')).waitForDisplayed();
+    await h.click(tid('batch-county'));
+    let option;
+    await h.waitFor(`the option ${facility.county}`, async () => {
+      for (const o of await browser.$$(tid('batch-county-option'))) {
+        if ((await o.isDisplayed()) && (await o.getText()).trim() === facility.county) {
+          option = o;
+          return true;
+        }
+      }
+      return false;
+    });
+    await h.click(option);
+    await h.click(tid('batch-start'));
+    await h.waitFor('the batch written', async () => !!(await h.attr(tid('batch-saved'), 'data-folder')));
+    const folder = await h.attr(tid('batch-saved'), 'data-folder');
+    assert.equal(dirname(folder), app.exportDir, 'a new folder in the export folder');
+    const files = readdirSync(folder).sort();
+    assert.equal(files.length, 2, `the inspection and the look-back: ${files}`);
+    assert.ok(files.every((f) => f.endsWith('.pdf') && f.includes(facility.name)), `${files}`);
+    assert.equal(await h.attr(tid('batch-saved'), 'data-files'), '2');
+    assert.equal(await h.attr(tid('batch-progress'), 'data-events'), '2', 'one report-progress event per file reached the window');
+    await h.shot('46-batch-reports');
   });
 });

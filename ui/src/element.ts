@@ -13,6 +13,8 @@ import { ElDrawer } from 'element-plus/es/components/drawer/index.mjs';
 import { ElInput } from 'element-plus/es/components/input/index.mjs';
 import { ElLoading } from 'element-plus/es/components/loading/index.mjs';
 import { ElOption, ElSelect } from 'element-plus/es/components/select/index.mjs';
+import { ElProgress } from 'element-plus/es/components/progress/index.mjs';
+import { ElRadio, ElRadioButton, ElRadioGroup } from 'element-plus/es/components/radio/index.mjs';
 import { ElTag } from 'element-plus/es/components/tag/index.mjs';
 import { ElTooltip } from 'element-plus/es/components/tooltip/index.mjs';
 import type { App } from 'vue';
@@ -29,6 +31,10 @@ const PLUGINS = [
   ElLoading,
   ElOption,
   ElSelect,
+  ElProgress,
+  ElRadio,
+  ElRadioButton,
+  ElRadioGroup,
   ElTag,
   ElTooltip,
 ];

@@ -16,6 +16,7 @@ import ProblemView from './views/ProblemView.vue';
 import ResponsibilityView from './views/ResponsibilityView.vue';
 import StartInspectionView from './views/StartInspectionView.vue';
 import SuggestionsView from './views/SuggestionsView.vue';
+import SyncView from './views/SyncView.vue';
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -34,6 +35,7 @@ export const router = createRouter({
     { path: '/catalog', name: 'catalog', component: CatalogView },
     { path: '/departments', name: 'departments', component: DepartmentsView },
     { path: '/facilities', name: 'facilities', component: FacilitiesView },
+    { path: '/sync', name: 'sync', component: SyncView },
     { path: '/:rest(.*)*', redirect: '/inspections' },
   ],
 });

@@ -4,7 +4,7 @@
 
 use super::fonts::{self, Face};
 use super::layout::{self, FlowBox, Placed};
-use super::pdf::{self, Draw, Picture, MM};
+use super::pdf::{self, Draw, Ink, Picture, MM};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Align {
@@ -180,6 +180,22 @@ impl Flow {
         }
     }
 
+    /// A centred title broken only at `breaks` (character offsets with
+    /// penalties, see [`layout::title_lines`]), as evenly as they allow; kept
+    /// with what follows. Falls back to [`Flow::balanced_heading`] when no
+    /// allowed break fits the line.
+    pub fn title(&mut self, text: &str, breaks: &[(usize, f32)], style: Style) {
+        let adv = style.advance();
+        match layout::title_lines(text, breaks, self.page.text_width(), style.size, &adv) {
+            Some(lines) => {
+                for line in lines {
+                    self.push(style.leading, true, None, Content::Line { text: line, style, indent: 0.0, align: Align::Center, justify: false });
+                }
+            }
+            None => self.balanced_heading(text, style),
+        }
+    }
+
     fn cell_lines(&self, text: &str, width: f32, style: Style) -> Vec<String> {
         let adv = style.advance();
         let mut l = layout::break_lines(text, width - 2.0 * PAD, style.size, &adv);
@@ -331,7 +347,7 @@ impl Flow {
         let h = Flow::row_height(cells, style);
         let tw: f32 = t.widths.iter().sum();
         if header {
-            ops.push(Draw::Fill { x: x0, y, w: tw, h, gray: 0.9 });
+            ops.push(Draw::Fill { x: x0, y, w: tw, h, ink: Ink::Gray(0.9) });
         }
         let line = |x1: f32, y1: f32, x2: f32, y2: f32| Draw::Line { x1, y1, x2, y2, width: 0.5, gray: 0.0 };
         ops.push(line(x0, y, x0 + tw, y));

@@ -11,7 +11,9 @@
 //!   every page the table continues on;
 //! - a box marked keep-with-next (a heading, the lines of a signature block)
 //!   goes to the next page rather than end a page without what follows it;
-//! - page numbers “第 N 页 共 M 页” are written in a second pass, once M is known.
+//! - page numbers “第 N 页 共 M 页” are written in a second pass, once M is known;
+//! - a title breaks only at the places its caller allows (between words),
+//!   into the fewest lines, the most even of them ([`title_lines`]).
 
 /// Width of a character in em, from the font's advance widths.
 pub type Advance<'a> = &'a dyn Fn(char) -> f32;
@@ -163,6 +165,53 @@ fn break_paragraph(text: &str, width: f32, size: f32, advance: Advance<'_>, out:
     if !line.trim().is_empty() {
         out.push(line.trim_end().to_string());
     }
+}
+
+/// Breaks a title of several lines only where its words allow (GB/T 9704
+/// §7.3.1: 标题回行时，要做到词意完整，排列对称，长短适宜): `breaks` lists the
+/// character offsets after which a line may end, each with a penalty (0 for
+/// the best places, higher for places to use only when needed). The fewest
+/// lines that fit `width` are used; among those, the break with the lowest sum
+/// of penalties plus the difference, in em, between the longest and the
+/// shortest line. `None` when no choice of the allowed breaks fits (the
+/// caller then breaks the title as running text).
+pub fn title_lines(text: &str, breaks: &[(usize, f32)], width: f32, size: f32, advance: Advance<'_>) -> Option<Vec<String>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut prefix = vec![0.0f32];
+    for c in &chars {
+        prefix.push(prefix.last().unwrap() + advance(*c) * size);
+    }
+    let mut points: Vec<(usize, f32)> = breaks.iter().copied().filter(|(p, _)| *p > 0 && *p < chars.len()).collect();
+    points.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    points.dedup_by_key(|p| p.0);
+    // Titles have a handful of places to break; more than 16 are never needed.
+    points.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    points.truncate(16);
+    points.sort_by_key(|p| p.0);
+    let mut best: Option<(u32, f32, Vec<usize>)> = None;
+    for mask in 0u32..(1 << points.len()) {
+        let cuts: Vec<usize> = (0..points.len()).filter(|i| mask & (1 << i) != 0).map(|i| points[i].0).collect();
+        let bounds: Vec<usize> = std::iter::once(0).chain(cuts.iter().copied()).chain(std::iter::once(chars.len())).collect();
+        let widths: Vec<f32> = bounds.windows(2).map(|w| prefix[w[1]] - prefix[w[0]]).collect();
+        if widths.iter().any(|w| *w > width + 0.01) {
+            continue;
+        }
+        if cuts.iter().any(|&c| is_opening(chars[c - 1]) || is_closing(chars[c])) {
+            continue;
+        }
+        let penalty: f32 = (0..points.len()).filter(|i| mask & (1 << i) != 0).map(|i| points[i].1).sum();
+        let spread = widths.iter().copied().fold(0.0f32, f32::max) - widths.iter().copied().fold(f32::INFINITY, f32::min);
+        let cost = penalty + spread / size;
+        let lines = mask.count_ones();
+        let better = match &best {
+            None => true,
+            Some((l, c, _)) => lines < *l || (lines == *l && cost < *c - 1e-4),
+        };
+        if better {
+            best = Some((lines, cost, bounds));
+        }
+    }
+    best.map(|(_, _, bounds)| bounds.windows(2).map(|w| chars[w[0]..w[1]].iter().collect()).collect())
 }
 
 /// One box in the flow of a document, as the paginator sees it.
@@ -340,6 +389,42 @@ mod tests {
     fn hard_breaks_and_widths() {
         assert_eq!(lines("甲\n\n乙", 5.0), vec!["甲", "", "乙"]);
         assert_eq!(measure("养老ab", 10.0, &mono), 30.0);
+    }
+
+    #[test]
+    fn a_title_breaks_between_words_and_evenly() {
+        // 20 characters a line, as the 22 pt title of a notice in a 156 mm line.
+        let title = |parts: &[(&str, f32)]| {
+            let mut text = String::new();
+            let mut breaks = Vec::new();
+            for (p, penalty) in parts {
+                text.push_str(p);
+                breaks.push((text.chars().count(), *penalty));
+            }
+            title_lines(&text, &breaks, 200.0, 10.0, &mono)
+        };
+        // The shape of the issue: greedy or width-narrowing breaking gave “…中心存 / 在问题…”.
+        let l = title(&[("关于", 3.0), ("老城区西关街道社区养老服务中心", 0.0), ("存在问题", 0.5), ("限期整改的", 1.0), ("通知", 0.0)]).unwrap();
+        assert_eq!(l, vec!["关于老城区西关街道社区养老服务中心", "存在问题限期整改的通知"]);
+        // Short enough for one line: one line.
+        assert_eq!(title(&[("关于", 3.0), ("某院", 0.0), ("存在问题", 0.5), ("限期整改的", 1.0), ("通知", 0.0)]).unwrap().len(), 1);
+        // Of two two-line choices the more even one wins, even at a small penalty.
+        let l = title(&[("关于", 3.0), ("老城社会福利中心", 0.0), ("存在问题", 0.5), ("限期整改的", 1.0), ("通知", 0.0), ("（第二次）", 0.0)]).unwrap();
+        assert_eq!(l, vec!["关于老城社会福利中心存在问题", "限期整改的通知（第二次）"]);
+        // No allowed break fits: the caller falls back.
+        assert_eq!(title(&[("养".repeat(25).as_str(), 0.0)]), None);
+    }
+
+    #[test]
+    fn a_title_never_breaks_before_closing_punctuation() {
+        let text = "关于某某某某某某某某某某某某某某某某某（试行）的通知";
+        let n = text.chars().count();
+        // A break offered before “）” or after “（” is not taken.
+        let breaks: Vec<(usize, f32)> = (1..n).map(|p| (p, 0.0)).collect();
+        let l = title_lines(text, &breaks, 200.0, 10.0, &mono).unwrap();
+        assert_eq!(l.concat(), text);
+        assert!(l.iter().all(|x| !x.starts_with(is_closing) && !x.ends_with(is_opening)), "{l:?}");
+        assert!(l.iter().all(|x| measure(x, 10.0, &mono) <= 200.0), "{l:?}");
     }
 
     fn row(h: f32) -> FlowBox {

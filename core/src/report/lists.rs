@@ -248,7 +248,73 @@ pub fn title(list: PrintList, filter: &ListFilter) -> String {
 /// Builds the print of `list` for `filter` as PDF bytes.
 pub fn build(db: &Db, list: PrintList, filter: &ListFilter) -> Result<Vec<u8>> {
     let pf = list_filter_checked(db, list, filter)?;
-    let mut rows = problem::list(db, &pf)?;
+    let mut conditions = filter.words();
+    if let Some(c) = filter.county.as_deref().map(clean).filter(|c| !c.is_empty()) {
+        conditions.insert(0, format!("县（市、区）：{c}"));
+    }
+    render(db, list, &pf, &title(list, filter), conditions)
+}
+
+/// Builds the print of `list` for the problem list's own filter, as the
+/// desktop view shows it (several statuses, severity, source, group,
+/// category, department, words). The 销号清单 holds closed problems only: a
+/// filter of other statuses or of overdue ones is refused.
+pub fn build_for_view(db: &Db, list: PrintList, view: &ProblemFilter) -> Result<Vec<u8>> {
+    let mut pf = view.clone();
+    pf.county = pf.county.as_deref().map(clean).filter(|c| !c.is_empty());
+    if let Some(c) = &pf.county {
+        if !crate::registry::counties(db)?.iter().any(|j| &j.name == c) {
+            return Err(Error::NotFound { what: "县（市、区）", key: c.clone() });
+        }
+    }
+    if list == PrintList::Closeout {
+        if pf.statuses.iter().any(|s| *s != Status::Closed) || pf.overdue_only {
+            return Err(Error::refuse(
+                "filter",
+                "销号清单只列已销号的问题，不能再按其他状态或逾期筛选；请改印问题清单或整改清单",
+                "the close-out list holds closed problems only; print the problem or rectification list for another status or overdue ones",
+            ));
+        }
+        pf.statuses = vec![Status::Closed];
+    }
+    let single = ListFilter {
+        status: if pf.statuses.len() == 1 { pf.statuses.first().copied() } else { None },
+        county: pf.county.clone(),
+        overdue: pf.overdue_only,
+    };
+    let mut conditions = Vec::new();
+    if let Some(c) = &pf.county {
+        conditions.push(format!("县（市、区）：{c}"));
+    }
+    if !pf.statuses.is_empty() && list != PrintList::Closeout {
+        let names: Vec<&str> = pf.statuses.iter().map(|s| s.label(Lang::Zh)).collect();
+        conditions.push(format!("状态：{}", names.join("、")));
+    }
+    if pf.overdue_only {
+        conditions.push("仅列逾期未整改的问题".into());
+    }
+    if let Some(s) = pf.severity {
+        conditions.push(format!("问题等级：{}", s.label(Lang::Zh)));
+    }
+    if let Some(s) = pf.source {
+        conditions.push(format!("来源：{}", s.label(Lang::Zh)));
+    }
+    for (name, value) in [("检查组", &pf.group), ("问题类别", &pf.category), ("责任部门", &pf.department)] {
+        if let Some(v) = value.as_deref().map(clean).filter(|v| !v.is_empty()) {
+            conditions.push(format!("{name}：{v}"));
+        }
+    }
+    if let Some(w) = pf.search.as_deref().map(clean).filter(|v| !v.is_empty()) {
+        conditions.push(format!("含“{w}”"));
+    }
+    if pf.include_withdrawn {
+        conditions.push("含已撤销的问题".into());
+    }
+    render(db, list, &pf, &title(list, &single), conditions)
+}
+
+fn render(db: &Db, list: PrintList, pf: &ProblemFilter, title: &str, conditions: Vec<String>) -> Result<Vec<u8>> {
+    let mut rows = problem::list(db, pf)?;
     if list == PrintList::Closeout {
         rows.sort_by(|a, b| (&a.closed_on, &a.number).cmp(&(&b.closed_on, &b.number)));
     }
@@ -262,18 +328,13 @@ pub fn build(db: &Db, list: PrintList, filter: &ListFilter) -> Result<Vec<u8>> {
             .iter()
             .zip(&places)
             .flat_map(|(r, place)| r.iter().map(move |cell| (Face::Sans, place.as_str(), cell.as_str())))
-            .chain(filter.county.iter().map(|c| (Face::Sans, "--county", c.as_str()))),
+            .chain(conditions.iter().map(|c| (Face::Sans, "筛选条件", c.as_str()))),
     )?;
 
     let today = problem::today(db.now());
-    let title = title(list, filter);
     let mut flow = Flow::new(LANDSCAPE);
     flow.footer = Some(Footer::PageOfTotal(SMALL));
-    flow.heading(&title, TITLE, Align::Center);
-    let mut conditions = filter.words();
-    if let Some(c) = filter.county.as_deref().map(clean).filter(|c| !c.is_empty()) {
-        conditions.insert(0, format!("县（市、区）：{c}"));
-    }
+    flow.heading(title, TITLE, Align::Center);
     let conditions = if conditions.is_empty() { "全部".to_string() } else { conditions.join("；") };
     let date = {
         use chrono::Datelike;
@@ -300,6 +361,14 @@ pub fn build(db: &Db, list: PrintList, filter: &ListFilter) -> Result<Vec<u8>> {
 pub fn write(db: &Db, list: PrintList, filter: &ListFilter, out: &std::path::Path) -> Result<super::ReportSummary> {
     let path = super::check_out(out)?;
     let bytes = build(db, list, filter)?;
+    crate::evidence::write_durably(&path, &bytes)?;
+    Ok(super::ReportSummary { path: out.display().to_string(), bytes: bytes.len() as u64, pages: super::count_pages(&bytes) })
+}
+
+/// [`build_for_view`] written to `out`, whole or not at all.
+pub fn write_for_view(db: &Db, list: PrintList, view: &ProblemFilter, out: &std::path::Path) -> Result<super::ReportSummary> {
+    let path = super::check_out(out)?;
+    let bytes = build_for_view(db, list, view)?;
     crate::evidence::write_durably(&path, &bytes)?;
     Ok(super::ReportSummary { path: out.display().to_string(), bytes: bytes.len() as u64, pages: super::count_pages(&bytes) })
 }

@@ -11,6 +11,8 @@
 pub mod fonts;
 pub mod layout;
 pub mod pdf;
+mod sfnt;
+pub mod batch;
 mod flow;
 mod inspection;
 mod lists;
@@ -25,7 +27,7 @@ use crate::evidence::EvidenceStore;
 
 pub use inspection::{build as inspection_report_bytes, report_number};
 pub use notice::build as notice_bytes;
-pub use lists::{build as list_bytes, write as list_print, ListFilter, PrintList};
+pub use lists::{build as list_bytes, build_for_view as list_view_bytes, write as list_print, write_for_view as list_view_print, ListFilter, PrintList};
 pub use summary::{build as summary_bytes, write as summary_report};
 
 /// What a report run wrote.

@@ -79,6 +79,25 @@ impl Entry {
     }
 }
 
+/// The notice's title and where it may break: after the target's name (best),
+/// after 存在问题, after 的 (…限期整改的 / 通知), inside the name only after
+/// an administrative division (…市 / …区 / …街道 …), after 关于 only as a last
+/// resort.
+pub fn title_with_breaks(target: &str) -> (String, Vec<(usize, f32)>) {
+    let name: Vec<char> = target.chars().collect();
+    let n = name.len();
+    let mut breaks = vec![(2, 3.0), (2 + n, 0.0), (2 + n + 4, 0.5), (2 + n + 9, 1.0)];
+    for i in 0..n.saturating_sub(1) {
+        let (c, next) = (name[i], name[i + 1]);
+        let division = matches!(c, '省' | '市' | '县' | '区' | '镇' | '乡') || (c == '道' && i > 0 && name[i - 1] == '街');
+        // “区域养老服务中心”, “县级”, “乡镇”: the character starts a word, not a division.
+        if division && !matches!(next, '域' | '级' | '镇' | '直' | '属' | '内' | '外') {
+            breaks.push((2 + i + 1, 1.5));
+        }
+    }
+    (format!("关于{target}存在问题限期整改的通知"), breaks)
+}
+
 /// Builds the 整改通知书 to `target_id` for its problems still to rectify
 /// (待整改, 整改中) as PDF bytes.
 pub fn build(db: &Db, target_id: &str, number: Option<&str>, issuer: Option<&str>) -> Result<Vec<u8>> {
@@ -136,7 +155,8 @@ pub fn build(db: &Db, target_id: &str, number: Option<&str>, issuer: Option<&str
         flow.paragraph(n, BODY, 0.0, Align::Center, false);
         flow.space(LINE);
     }
-    flow.balanced_heading(&format!("关于{target}存在问题限期整改的通知"), TITLE);
+    let (title, breaks) = title_with_breaks(&target);
+    flow.title(&title, &breaks, TITLE);
     flow.space(LINE);
     flow.paragraph(&format!("{target}："), BODY, 0.0, Align::Left, false);
     flow.paragraph(
@@ -227,6 +247,29 @@ mod tests {
         assert_eq!(chinese_number(12), "十二");
         assert_eq!(chinese_number(20), "二十");
         assert_eq!(chinese_number(23), "二十三");
+    }
+
+    fn title_of(target: &str) -> Vec<String> {
+        let (text, breaks) = title_with_breaks(target);
+        let adv = |c| super::super::pdf::advance(Face::Serif, c);
+        super::super::layout::title_lines(&text, &breaks, Page::GB9704.text_width(), TITLE.size, &adv).unwrap()
+    }
+
+    #[test]
+    fn the_title_breaks_after_the_name_not_inside_a_word() {
+        // Balancing by narrowing the line used to give “…服务中心存 / 在问题限期整改的通知”.
+        assert_eq!(title_of("老城区西关街道社区养老服务中心"), vec!["关于老城区西关街道社区养老服务中心", "存在问题限期整改的通知"]);
+        assert_eq!(title_of("老城社会福利中心"), vec!["关于老城社会福利中心", "存在问题限期整改的通知"]);
+        // A name too long for one line with 关于 breaks after a division, not mid-word.
+        let l = title_of("洛阳市老城区西关街道办事处社区居家养老服务中心");
+        assert!(l.len() <= 3, "{l:?}");
+        assert!(l[0].ends_with('区') || l[0].ends_with('市') || l[0].ends_with("街道") || l[0].ends_with("中心"), "{l:?}");
+        // A short name fits in one line.
+        assert_eq!(title_of("某院").len(), 1);
+        // “区域” is a word: no break between 区 and 域.
+        let (_, breaks) = title_with_breaks("西工区区域养老服务中心");
+        assert!(breaks.contains(&(2 + 3, 1.5)));
+        assert!(!breaks.contains(&(2 + 4, 1.5)));
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub enum Draw {
     Text { x: f32, y: f32, face: Face, size: f32, tracking: f32, text: String },
     Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, gray: f32 },
     /// A filled rectangle, `y` at its top.
-    Fill { x: f32, y: f32, w: f32, h: f32, gray: f32 },
+    Fill { x: f32, y: f32, w: f32, h: f32, ink: Ink },
     /// Image `image` (an index into the images), `y` at its top.
     Image { image: usize, x: f32, y: f32, w: f32, h: f32 },
 }
@@ -40,8 +40,37 @@ impl Draw {
         match self.clone() {
             Draw::Text { x, y, face, size, tracking, text } => Draw::Text { x: x + dx, y: y + dy, face, size, tracking, text },
             Draw::Line { x1, y1, x2, y2, width, gray } => Draw::Line { x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width, gray },
-            Draw::Fill { x, y, w, h, gray } => Draw::Fill { x: x + dx, y: y + dy, w, h, gray },
+            Draw::Fill { x, y, w, h, ink } => Draw::Fill { x: x + dx, y: y + dy, w, h, ink },
             Draw::Image { image, x, y, w, h } => Draw::Image { image, x: x + dx, y: y + dy, w, h },
+        }
+    }
+}
+
+/// The colour of a filled area.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ink {
+    /// 0 black … 1 white.
+    Gray(f32),
+    /// sRGB, 0–255 per channel.
+    Rgb([u8; 3]),
+}
+
+impl Ink {
+    /// Lightness as a greyscale printer or photocopier renders it (Rec. 601
+    /// luma, 0 black … 1 white).
+    pub fn luminance(self) -> f32 {
+        match self {
+            Ink::Gray(g) => g,
+            Ink::Rgb([r, g, b]) => (0.299 * r as f32 + 0.587 * g as f32 + 0.114 * b as f32) / 255.0,
+        }
+    }
+
+    fn color(self) -> Color {
+        match self {
+            Ink::Gray(g) => gray(g),
+            Ink::Rgb([r, g, b]) => {
+                Color::Rgb(printpdf::Rgb { r: r as f32 / 255.0, g: g as f32 / 255.0, b: b as f32 / 255.0, icc_profile: None })
+            }
         }
     }
 }
@@ -94,6 +123,83 @@ fn gray(g: f32) -> Color {
     Color::Greyscale(Greyscale { percent: g, icc_profile: None })
 }
 
+/// The graphics state last written to a page's content stream.
+#[derive(Default)]
+struct State {
+    fill: Option<Ink>,
+    stroke: Option<f32>,
+    line_width: Option<f32>,
+    tracking: Option<f32>,
+    font: Option<(Face, f32)>,
+}
+
+impl State {
+    fn fill(&mut self, ops: &mut Vec<Op>, ink: Ink) {
+        if self.fill != Some(ink) {
+            ops.push(Op::SetFillColor { col: ink.color() });
+            self.fill = Some(ink);
+        }
+    }
+}
+
+/// Leaves out of every CIDFont's `/W` the glyphs as wide as its `/DW` (one
+/// em: every CJK ideograph), which readers take as the default anyway.
+fn default_widths(lo: &mut lopdf::Document) {
+    use lopdf::Object;
+    for obj in lo.objects.values_mut() {
+        let Object::Dictionary(font) = obj else { continue };
+        let Ok(Object::Array(descendants)) = font.get_mut(b"DescendantFonts") else { continue };
+        for d in descendants.iter_mut() {
+            let Object::Dictionary(cid) = d else { continue };
+            let dw = cid.get(b"DW").and_then(Object::as_i64).unwrap_or(1000);
+            let Ok(Object::Array(w)) = cid.get(b"W") else { continue };
+            let mut widths: BTreeMap<i64, i64> = BTreeMap::new();
+            let mut i = 0;
+            let mut ok = true;
+            while i < w.len() {
+                match (w.get(i).and_then(|o| o.as_i64().ok()), w.get(i + 1), w.get(i + 2).and_then(|o| o.as_i64().ok())) {
+                    (Some(first), Some(Object::Array(list)), _) => {
+                        for (k, v) in list.iter().enumerate() {
+                            widths.insert(first + k as i64, v.as_i64().unwrap_or(dw));
+                        }
+                        i += 2;
+                    }
+                    (Some(first), Some(Object::Integer(last)), Some(v)) => {
+                        for c in first..=*last {
+                            widths.insert(c, v);
+                        }
+                        i += 3;
+                    }
+                    _ => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let mut out: Vec<Object> = Vec::new();
+            let mut run: Vec<Object> = Vec::new();
+            let mut next = None;
+            for (c, v) in widths.into_iter().filter(|(_, v)| *v != dw) {
+                if next != Some(c) && !run.is_empty() {
+                    out.push(Object::Array(std::mem::take(&mut run)));
+                }
+                if run.is_empty() {
+                    out.push(Object::Integer(c));
+                }
+                run.push(Object::Integer(v));
+                next = Some(c + 1);
+            }
+            if !run.is_empty() {
+                out.push(Object::Array(run));
+            }
+            cid.set("W", Object::Array(out));
+        }
+    }
+}
+
 /// Renders pages of `width` × `height` points to PDF bytes.
 pub fn write(width: f32, height: f32, pages: &[Vec<Draw>], pictures: &[Picture], info: &DocInfo) -> Result<Vec<u8>> {
     // 1. Which glyphs of which face are used.
@@ -130,6 +236,9 @@ pub fn write(width: f32, height: f32, pages: &[Vec<Draw>], pictures: &[Picture],
     let mut out_pages = Vec::with_capacity(pages.len());
     for page in pages {
         let mut ops = Vec::new();
+        // Graphics state is written only when it changes (it persists across
+        // text objects): most table cells share font, colour and spacing.
+        let mut state = State::default();
         for d in page {
             match d {
                 Draw::Text { x, y, face, size, tracking, text } => {
@@ -138,9 +247,15 @@ pub fn write(width: f32, height: f32, pages: &[Vec<Draw>], pictures: &[Picture],
                         let w = tracked_width(f, *size, *tracking, &s);
                         if !s.trim().is_empty() {
                             ops.push(Op::StartTextSection);
-                            ops.push(Op::SetCharacterSpacing { multiplier: *tracking });
-                            ops.push(Op::SetFillColor { col: gray(0.0) });
-                            ops.push(Op::SetFont { font: PdfFontHandle::External(font_ids[&f].clone()), size: Pt(*size) });
+                            if state.tracking != Some(*tracking) {
+                                ops.push(Op::SetCharacterSpacing { multiplier: *tracking });
+                                state.tracking = Some(*tracking);
+                            }
+                            state.fill(&mut ops, Ink::Gray(0.0));
+                            if state.font != Some((f, *size)) {
+                                ops.push(Op::SetFont { font: PdfFontHandle::External(font_ids[&f].clone()), size: Pt(*size) });
+                                state.font = Some((f, *size));
+                            }
                             ops.push(Op::SetTextCursor { pos: Point { x: Pt(cx), y: Pt(height - y) } });
                             ops.push(Op::ShowText { items: vec![TextItem::Text(s)] });
                             ops.push(Op::EndTextSection);
@@ -149,8 +264,14 @@ pub fn write(width: f32, height: f32, pages: &[Vec<Draw>], pictures: &[Picture],
                     }
                 }
                 Draw::Line { x1, y1, x2, y2, width: lw, gray: g } => {
-                    ops.push(Op::SetOutlineColor { col: gray(*g) });
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*lw) });
+                    if state.stroke != Some(*g) {
+                        ops.push(Op::SetOutlineColor { col: gray(*g) });
+                        state.stroke = Some(*g);
+                    }
+                    if state.line_width != Some(*lw) {
+                        ops.push(Op::SetOutlineThickness { pt: Pt(*lw) });
+                        state.line_width = Some(*lw);
+                    }
                     ops.push(Op::DrawLine {
                         line: Line {
                             points: vec![
@@ -161,12 +282,11 @@ pub fn write(width: f32, height: f32, pages: &[Vec<Draw>], pictures: &[Picture],
                         },
                     });
                 }
-                Draw::Fill { x, y, w, h, gray: g } => {
-                    ops.push(Op::SetFillColor { col: gray(*g) });
+                Draw::Fill { x, y, w, h, ink } => {
+                    state.fill(&mut ops, *ink);
                     let mut r = Rect::from_xywh(Pt(*x), Pt(height - y - h), Pt(*w), Pt(*h));
                     r.mode = Some(PaintMode::Fill);
                     ops.push(Op::DrawRectangle { rectangle: r });
-                    ops.push(Op::SetFillColor { col: gray(0.0) });
                 }
                 Draw::Image { image, x, y, w, h } => {
                     let p = &pictures[*image];
@@ -214,6 +334,7 @@ pub fn write(width: f32, height: f32, pages: &[Vec<Draw>], pictures: &[Picture],
     };
     let opts = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: Some(images) };
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    default_widths(&mut lo);
     lo.compress();
     // A document ID from the content, not from printpdf's process-wide counter.
     let mut h = Sha256::new();
@@ -226,7 +347,10 @@ pub fn write(width: f32, height: f32, pages: &[Vec<Draw>], pictures: &[Picture],
     let id_obj = lopdf::Object::String(id.into_bytes(), lopdf::StringFormat::Hexadecimal);
     lo.trailer.set("ID", lopdf::Object::Array(vec![id_obj.clone(), id_obj]));
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
+    // Object streams (PDF 1.5): the page dictionaries, fonts' width arrays
+    // and the rest of the small objects are compressed too.
+    let save = lopdf::SaveOptions::builder().use_object_streams(true).use_xref_streams(true).build();
+    lo.save_with_options(&mut bytes, save).map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
     if let Some(w) = warnings.iter().find(|w| w.severity == printpdf::PdfParseErrorSeverity::Error) {
         return Err(Error::Internal(format!("writing the PDF: {}", w.msg)));
     }
@@ -251,6 +375,7 @@ fn subset(face: Face, chars: &BTreeSet<char>) -> Result<ParsedFont> {
     let provider = font.table_provider(0).map_err(|e| Error::Internal(format!("font: {e}")))?;
     let bytes = allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
         .map_err(|e| Error::Internal(format!("subsetting {}: {e}", face.postscript_name())))?;
+    let bytes = super::sfnt::compact(&bytes).unwrap_or(bytes);
     let new_of: BTreeMap<u16, u16> = ids.iter().enumerate().map(|(i, g)| (*g, i as u16)).collect();
     let mut cp = BTreeMap::new();
     for c in chars {

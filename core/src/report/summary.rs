@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use self::chart::Series;
 use super::flow::{Align, Flow, Footer, Page, Style};
 use super::fonts::{check_texts, Face};
-use super::pdf::{DocInfo, MM};
+use super::pdf::{DocInfo, Ink, MM};
 use crate::db::Db;
 use crate::error::Result;
 use crate::problem::stats::{self, BreakdownRow, Dimension, Figure, Figures, StatsFilter};
@@ -40,9 +40,15 @@ pub const LIST_ROWS: usize = 300;
 /// Categories shown in the chart and table of 主要问题类别.
 pub const TOP_CATEGORIES: usize = 10;
 
-const PROBLEMS: Series = Series { name: "问题数", gray: 0.25 };
-const RECTIFIED: Series = Series { name: "已整改", gray: 0.55 };
-const CLOSED: Series = Series { name: "已销号", gray: 0.8 };
+// The charts' colours: a dark red for problems and blues for what was done
+// about them, restrained enough for an official report, and far enough apart
+// in lightness (0.27, 0.48, 0.77; see the test) to stay apart when the
+// summary is printed or copied in black and white.
+const PROBLEMS: Series = Series { name: "问题数", ink: Ink::Rgb([158, 31, 37]) };
+const RECTIFIED: Series = Series { name: "已整改", ink: Ink::Rgb([74, 134, 190]) };
+const CLOSED: Series = Series { name: "已销号", ink: Ink::Rgb([174, 203, 228]) };
+/// The bars of close-outs by month, a single series: the dark blue of the palette.
+const CLOSED_BY_MONTH: Ink = Ink::Rgb([31, 73, 125]);
 
 /// 2024-05-20 → 2024年5月20日.
 fn date_zh(d: NaiveDate) -> String {
@@ -309,7 +315,7 @@ pub fn build(db: &Db, county: Option<&str>) -> Result<Vec<u8>> {
     }
     let labels: Vec<String> = d.categories.iter().map(|r| r.label.clone()).collect();
     let counts: Vec<u32> = d.categories.iter().map(|r| r.figures.problems).collect();
-    let (ops, h) = chart::horizontal_bars(w, &labels, &counts, PROBLEMS.gray, "个");
+    let (ops, h) = chart::horizontal_bars(w, &labels, &counts, PROBLEMS.ink, "个");
     flow.drawing(ops, h, true);
     let caption = match d.categories.len() {
         0 | 1 => "图2　主要问题类别".to_string(),
@@ -373,7 +379,7 @@ pub fn build(db: &Db, county: Option<&str>) -> Result<Vec<u8>> {
     let mlabels = month_labels(&d.months);
     let mvalues: Vec<u32> = d.months.iter().map(|m| m.1).collect();
     let mh = 160.0;
-    flow.drawing(chart::bars(w, mh, &mlabels, &mvalues, PROBLEMS.gray, "个"), mh, true);
+    flow.drawing(chart::bars(w, mh, &mlabels, &mvalues, CLOSED_BY_MONTH, "个"), mh, true);
     flow.paragraph("图3　每月销号问题数", CAPTION, 0.0, Align::Center, false);
     flow.space(8.0);
 
@@ -526,18 +532,18 @@ mod chart {
 
     use crate::report::fonts::Face;
     use crate::report::layout;
-    use crate::report::pdf::{self, Draw};
+    use crate::report::pdf::{self, Draw, Ink};
 
     const LABEL: f32 = 7.5;
     const LEGEND: f32 = 8.0;
     const AXIS: f32 = 0.6;
     const GRID: f32 = 0.3;
 
-    /// One series: its name in the legend and its grey (0 black … 1 white).
+    /// One series: its name in the legend and its colour.
     #[derive(Debug, Clone, Copy)]
     pub struct Series {
         pub name: &'static str,
-        pub gray: f32,
+        pub ink: Ink,
     }
 
     fn text(x: f32, y: f32, size: f32, s: &str) -> Draw {
@@ -587,7 +593,7 @@ mod chart {
         let total: f32 = series.iter().map(|s| sw + 3.0 + width(LEGEND, s.name) + 10.0).sum::<f32>() - 10.0;
         let mut x = w - total;
         for s in series {
-            ops.push(Draw::Fill { x, y: 1.0, w: sw, h: sw, gray: s.gray });
+            ops.push(Draw::Fill { x, y: 1.0, w: sw, h: sw, ink: s.ink });
             ops.push(text(x + sw + 3.0, 1.0 + sw * 0.5 + LEGEND * 0.35, LEGEND, s.name));
             x += sw + 3.0 + width(LEGEND, s.name) + 10.0;
         }
@@ -650,7 +656,7 @@ mod chart {
                 let v = values[c].get(s).copied().unwrap_or(0);
                 let bh = (bottom - top) * v as f32 / top_value as f32;
                 if bh > 0.0 {
-                    ops.push(Draw::Fill { x: gx + bw * s as f32, y: bottom - bh, w: bw, h: bh, gray: ser.gray });
+                    ops.push(Draw::Fill { x: gx + bw * s as f32, y: bottom - bh, w: bw, h: bh, ink: ser.ink });
                 }
             }
             category_label(&mut ops, left + gw * (c as f32 + 0.5), bottom, gw - 2.0, label);
@@ -662,7 +668,7 @@ mod chart {
 
     /// Vertical bars of one series with their values above them; `labels` are
     /// (first line, second line) under each bar.
-    pub fn bars(w: f32, h: f32, labels: &[(String, String)], values: &[u32], gray: f32, unit: &str) -> Vec<Draw> {
+    pub fn bars(w: f32, h: f32, labels: &[(String, String)], values: &[u32], ink: Ink, unit: &str) -> Vec<Draw> {
         let max = values.iter().copied().max().unwrap_or(0);
         if labels.is_empty() || max == 0 {
             return no_data(w, h);
@@ -679,7 +685,7 @@ mod chart {
             let cx = left + gw * (i as f32 + 0.5);
             let bh = (bottom - top) * *v as f32 / top_value as f32;
             if bh > 0.0 {
-                ops.push(Draw::Fill { x: cx - bw / 2.0, y: bottom - bh, w: bw, h: bh, gray });
+                ops.push(Draw::Fill { x: cx - bw / 2.0, y: bottom - bh, w: bw, h: bh, ink });
             }
             if show_values {
                 ops.push(centred(cx, bottom - bh - 5.0, LABEL, &v.to_string()));
@@ -695,7 +701,7 @@ mod chart {
 
     /// Horizontal bars, one per row, the label on the left and the value at the
     /// end of the bar; ticks along the bottom axis.
-    pub fn horizontal_bars(w: f32, labels: &[String], values: &[u32], gray: f32, unit: &str) -> (Vec<Draw>, f32) {
+    pub fn horizontal_bars(w: f32, labels: &[String], values: &[u32], ink: Ink, unit: &str) -> (Vec<Draw>, f32) {
         const ROW: f32 = 17.0;
         let max = values.iter().copied().max().unwrap_or(0);
         if labels.is_empty() || max == 0 {
@@ -733,7 +739,7 @@ mod chart {
             ops.push(text(left - 5.0 - width(LABEL, &shown), cy + LABEL * 0.35, LABEL, &shown));
             let bw = span * *v as f32 / top_value as f32;
             if bw > 0.0 {
-                ops.push(Draw::Fill { x: left, y: cy - 5.5, w: bw, h: 11.0, gray });
+                ops.push(Draw::Fill { x: left, y: cy - 5.5, w: bw, h: 11.0, ink });
             }
             ops.push(text(left + bw + 3.0, cy + LABEL * 0.35, LABEL, &v.to_string()));
         }
@@ -763,12 +769,12 @@ mod chart {
 
         #[test]
         fn an_empty_chart_says_so() {
-            let s = [Series { name: "问题", gray: 0.3 }];
+            let s = [Series { name: "问题", ink: Ink::Gray(0.3) }];
             for ops in [
                 grouped_bars(400.0, 150.0, &["汝阳县".into()], &s, &[vec![0]], "个"),
                 grouped_bars(400.0, 150.0, &[], &s, &[], "个"),
-                bars(400.0, 150.0, &[], &[], 0.3, "个"),
-                horizontal_bars(400.0, &[], &[], 0.3, "个").0,
+                bars(400.0, 150.0, &[], &[], Ink::Gray(0.3), "个"),
+                horizontal_bars(400.0, &[], &[], Ink::Gray(0.3), "个").0,
             ] {
                 assert_eq!(texts(&ops), vec!["暂无数据"]);
                 assert!(ops.iter().all(|d| !matches!(d, Draw::Fill { .. })));
@@ -777,7 +783,7 @@ mod chart {
 
         #[test]
         fn bars_are_proportional_and_stay_in_the_box() {
-            let s = [Series { name: "问题", gray: 0.3 }, Series { name: "已销号", gray: 0.7 }];
+            let s = [Series { name: "问题", ink: Ink::Gray(0.3) }, Series { name: "已销号", ink: Ink::Gray(0.7) }];
             let ops = grouped_bars(400.0, 150.0, &["甲县".into(), "乙区".into()], &s, &[vec![10, 5], vec![4, 0]], "个");
             let fills: Vec<(f32, f32)> = ops
                 .iter()
@@ -802,6 +808,22 @@ mod chart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chart_colours_stay_apart_in_black_and_white() {
+        // Printed or copied in greyscale, each series must still be told from
+        // the others and from the white page and black text.
+        let l: Vec<f32> = [PROBLEMS.ink, RECTIFIED.ink, CLOSED.ink].iter().map(|i| i.luminance()).collect();
+        for pair in l.windows(2) {
+            assert!(pair[1] - pair[0] >= 0.18, "{l:?}");
+        }
+        assert!(l[0] >= 0.2 && l[2] <= 0.85, "{l:?}");
+        assert!(CLOSED_BY_MONTH.luminance() <= 0.35);
+        // In colour, the series are not grey.
+        for ink in [PROBLEMS.ink, RECTIFIED.ink, CLOSED.ink, CLOSED_BY_MONTH] {
+            assert!(matches!(ink, Ink::Rgb([r, g, b]) if r.max(g).max(b) - r.min(g).min(b) >= 50), "{ink:?}");
+        }
+    }
 
     #[test]
     fn median_days_are_written_plainly() {

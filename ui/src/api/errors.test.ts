@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { ACTIONS, ERRORS, normaliseError, problemText } from './errors';
 
-const CODES = ['invalid_input', 'not_found', 'database_damaged', 'database', 'io', 'internal'] as const;
+const CODES = ['invalid_input', 'not_found', 'database_damaged', 'database', 'io', 'untrusted_device', 'internal'] as const;
 
 describe('normaliseError', () => {
   it.each(CODES)('keeps the code %s and its message', (code) => {

@@ -11,7 +11,14 @@ import type { Lang } from '../i18n';
 export type ErrorSeverity = 'warning' | 'error';
 
 /** What the user can do about an error; each has its sentence in `ACTIONS`. */
-export type ErrorAction = 'fix_input' | 'refresh' | 'restore_backup' | 'retry' | 'check_file' | 'report';
+export type ErrorAction =
+  | 'fix_input'
+  | 'refresh'
+  | 'restore_backup'
+  | 'retry'
+  | 'check_file'
+  | 'report'
+  | 'compare_fingerprint';
 
 export interface ErrorPresentation {
   severity: ErrorSeverity;
@@ -51,6 +58,12 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorPresentation>> = {
     en: 'A file could not be read or written',
     action: 'check_file',
   },
+  untrusted_device: {
+    severity: 'warning',
+    zh: '同步文件来自尚未信任的设备，未导入',
+    en: 'The sync file comes from a device not trusted yet; nothing was imported',
+    action: 'compare_fingerprint',
+  },
   internal: {
     severity: 'error',
     zh: '程序内部错误',
@@ -76,6 +89,10 @@ export const ACTIONS: Readonly<Record<ErrorAction, { zh: string; en: string }>> 
   check_file: {
     zh: '请检查文件是否存在、是否有读写权限以及磁盘空间是否充足。',
     en: 'Check that the file exists, that you may read and write it, and that the disk has space.',
+  },
+  compare_fingerprint: {
+    zh: '请与对方核对设备指纹，确认一致后在“同步”页选择信任该设备再导入。',
+    en: "Compare the device's fingerprint with its owner; if it matches, trust the device on the Sync page and import again.",
   },
   report: {
     zh: '请重新启动程序；如问题仍在，请将本提示截图后报技术支持。',

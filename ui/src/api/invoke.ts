@@ -55,7 +55,21 @@ export type Command =
   | 'evaluation_summary'
   | 'export_list'
   | 'report_inspection'
-  | 'report_summary';
+  | 'report_summary'
+  | 'report_notice'
+  | 'report_list'
+  | 'report_county_inspections'
+  | 'device_show'
+  | 'device_name_set'
+  | 'device_peers'
+  | 'sync_export'
+  | 'sync_files'
+  | 'sync_peek'
+  | 'sync_import'
+  | 'conflict_list'
+  | 'conflict_resolve'
+  | 'history_list'
+  | 'history_export';
 
 /** Arguments travel with camelCase keys (Tauri's default); the structs inside keep Rust's snake_case. */
 export type Args = Record<string, unknown>;

@@ -53,7 +53,12 @@ export function changeField(c: Change): string {
 }
 
 export function changeValue(c: Change, value: string): string {
-  switch (c.field) {
+  return fieldValue(c.field, value);
+}
+
+/** A stored value of `field` in words (the slugs of verdicts, severities, scopes and statuses). */
+export function fieldValue(field: string, value: string): string {
+  switch (field) {
     case 'verdict':
       return has(STORED_VERDICTS, value) ? verdictLabel(STORED_VERDICTS[value]) : value;
     case 'severity':
