@@ -25,6 +25,7 @@ pub fn run() {
             commands::catalog::catalog_versions,
             commands::files::export_list,
             commands::files::report_inspection,
+            commands::files::open_saved_file,
             commands::files::report_summary,
             commands::files::report_notice,
             commands::files::report_list,

@@ -40,4 +40,12 @@ fn exports_and_reports_land_in_the_export_folder_and_refusals_leave_nothing() {
     assert_eq!(e.code, ErrorCode::InvalidInput);
     let after: Vec<_> = std::fs::read_dir(&exports).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(before, after, "refused requests leave no file, not even a temporary one");
+
+    // Opening for a preview: only what the app saved in the exports folder.
+    assert_eq!(files::openable(&state, &summary.path).unwrap(), std::path::Path::new(&summary.path).canonicalize().unwrap());
+    let escape = format!("{}/../q.db", exports.display());
+    std::fs::write(exports.join("notes.txt"), "x").unwrap();
+    for bad in ["/etc/passwd", escape.as_str(), &exports.join("notes.txt").display().to_string(), "", "does-not-exist.pdf"] {
+        assert!(files::openable(&state, bad).is_err(), "{bad} must not be opened");
+    }
 }

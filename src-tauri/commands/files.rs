@@ -80,6 +80,33 @@ pub async fn export_list(state: State<'_, AppState>, list: ExportList, format: E
     save_list(&state, list, format)
 }
 
+/// The kinds of file the app writes and lets a person open.
+const OPENABLE: &[&str] = &["pdf", "xlsx", "csv"];
+
+/// Opens a file the app saved, in the system's viewer (a PDF reader, a
+/// spreadsheet program): the preview of a report. Only a file inside the
+/// exports folder, of a kind the app writes, reached without leaving it.
+#[tauri::command]
+pub async fn open_saved_file(state: State<'_, AppState>, path: String) -> Result<(), IpcError> {
+    let file = openable(&state, &path)?;
+    open::that_detached(&file).map_err(|e| state.error(Error::io(&file, e)))
+}
+
+/// The file `path` names, if the app may open it: see [`open_saved_file`].
+pub fn openable(state: &AppState, path: &str) -> Result<PathBuf, IpcError> {
+    let refuse = |zh: &str, en: &str| state.error(Error::refuse("path", zh, en));
+    if path.is_empty() || path.chars().count() > 4096 || path.chars().any(char::is_control) {
+        return Err(refuse("文件路径无效", "the file path is not valid"));
+    }
+    let dir = output_dir(state)?.canonicalize().map_err(|e| state.error(Error::io(path, e)))?;
+    let file = PathBuf::from(path).canonicalize().map_err(|e| state.error(Error::io(path, e)))?;
+    let kind_ok = file.extension().and_then(|e| e.to_str()).is_some_and(|e| OPENABLE.contains(&e.to_ascii_lowercase().as_str()));
+    if !file.starts_with(&dir) || !file.is_file() || !kind_ok {
+        return Err(refuse("只能打开本程序保存在导出文件夹中的报告和清单", "only reports and lists this app saved in its exports folder can be opened"));
+    }
+    Ok(file)
+}
+
 #[tauri::command]
 pub async fn report_inspection(state: State<'_, AppState>, id: String) -> Result<SavedFile, IpcError> {
     print_inspection(&state, &id)

@@ -47,6 +47,7 @@ pub const COMMANDS: &[&str] = &[
     "evaluation_summary",
     "export_list",
     "report_inspection",
+    "open_saved_file",
     "report_summary",
     "report_notice",
     "report_list",

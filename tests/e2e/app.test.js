@@ -55,6 +55,7 @@ const PROBE_ARGS = {
   // Writes into the test's own export folder.
   export_list: { list: 'problems', format: 'csv' },
   report_inspection: { id: NOBODY },
+  open_saved_file: { path: '/etc/passwd' },
   report_summary: { county: '不存在的县' },
   report_notice: { targetId: NOBODY, number: null, issuer: null },
   report_list: { list: 'closeout', filter: { statuses: ['pending'] } },

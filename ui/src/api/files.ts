@@ -16,6 +16,11 @@ export function exportList(list: ExportList, format: ExportFormat): Promise<Save
   return invoke<SavedFile>('export_list', { list, format });
 }
 
+/** Opens a saved PDF, XLSX or CSV in the system's viewer. */
+export function openSavedFile(path: string): Promise<void> {
+  return invoke<void>('open_saved_file', { path });
+}
+
 export function reportInspection(id: string): Promise<SavedFile> {
   return invoke<SavedFile>('report_inspection', { id });
 }

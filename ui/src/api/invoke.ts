@@ -55,6 +55,7 @@ export type Command =
   | 'evaluation_summary'
   | 'export_list'
   | 'report_inspection'
+  | 'open_saved_file'
   | 'report_summary'
   | 'report_notice'
   | 'report_list'

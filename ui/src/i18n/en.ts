@@ -519,6 +519,7 @@ export const en: Messages = {
   'files.saved': 'Saved: ',
   'files.pages': ' ({n} pages)',
   'files.rows': ' ({n} rows)',
+  'files.open': 'Open',
   'files.exportList': 'List to export',
   'files.rectification': 'Rectification list',
   'files.closeout': 'Close-out list',

@@ -560,6 +560,7 @@ export const zh = {
   'files.saved': '已保存：',
   'files.pages': '（{n} 页）',
   'files.rows': '（{n} 行）',
+  'files.open': '打开查看',
   'files.exportList': '导出清单',
   'files.rectification': '整改清单',
   'files.closeout': '销号清单',
