@@ -4,7 +4,7 @@
 //! all of it back. Importing the same operations again finds them all known
 //! and changes nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
@@ -128,9 +128,9 @@ pub fn import(
     db.conn().execute_batch("PRAGMA cache_size = -65536")?;
     db.with_tx(|tx| {
         tx.execute_batch("PRAGMA defer_foreign_keys = ON; UPDATE sync_state SET applying = 1;")?;
-        let affected = read_ops(tx, &mut opened, &bundle_id, &columns, &mut report, progress)?;
+        let (affected, changed) = read_ops(tx, &mut opened, &bundle_id, &columns, &mut report, progress)?;
         fetch_attachments(tx, &mut opened, store, &affected, &mut report)?;
-        write_rows(tx, path, &affected, &columns, &mut report, progress)?;
+        write_rows(tx, path, &affected, &changed, &bundle_id, &columns, &mut report, progress)?;
         check_references(tx, path, &affected, &bundle_id)?;
         tx.execute(hlc::WITNESS_SQL, [&m.hlc])?;
         tx.execute("UPDATE sync_state SET applying = 0", [])?;
@@ -210,6 +210,8 @@ fn check_trust(db: &mut Db, opened: &Opened, own: &device::Device, opts: &Import
 }
 
 type Affected = BTreeMap<(usize, String), u32>;
+/// Rows that got a new change or delete, not only a new insert.
+type Changed = HashSet<(usize, String)>;
 
 fn read_ops(
     tx: &Connection,
@@ -218,10 +220,11 @@ fn read_ops(
     columns: &HashMap<&'static str, Vec<String>>,
     report: &mut ImportReport,
     progress: &mut dyn FnMut(Progress),
-) -> Result<Affected> {
+) -> Result<(Affected, Changed)> {
     let path = opened.path.clone();
     let total = opened.manifest.counts.ops;
     let mut affected: Affected = BTreeMap::new();
+    let mut changed: Changed = HashSet::new();
     let mut reader = opened.read_entry(bundle::OPS)?;
     let mut lines = BufReader::with_capacity(1 << 16, &mut reader);
     let mut line = Vec::new();
@@ -265,6 +268,9 @@ fn read_ops(
                 ))
             }
         }
+        if op.kind != OpKind::Insert {
+            changed.insert((idx, op.row.clone()));
+        }
         affected.entry((idx, op.row.clone())).or_insert(n);
         if n % 5000 == 0 {
             progress(Progress { stage: "reading".into(), done: n as u64, total });
@@ -281,7 +287,7 @@ fn read_ops(
             format!("the manifest declares {total} operations, the file holds {n}"),
         ));
     }
-    Ok(affected)
+    Ok((affected, changed))
 }
 
 type Refusal = (String, String);
@@ -392,10 +398,13 @@ fn fetch_attachments(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_rows(
     tx: &Connection,
     path: &Path,
     affected: &Affected,
+    changed: &Changed,
+    bundle_id: &str,
     columns: &HashMap<&'static str, Vec<String>>,
     report: &mut ImportReport,
     progress: &mut dyn FnMut(Progress),
@@ -403,6 +412,10 @@ fn write_rows(
     let total = affected.len() as u64;
     for (done, ((idx, row), line)) in affected.iter().enumerate() {
         let s = &SYNCED[*idx];
+        if !changed.contains(&(*idx, row.clone())) && settled(tx, s, row, bundle_id)? {
+            report.tables.entry(s.table.to_string()).or_default().unchanged += 1;
+            continue;
+        }
         let (effect, conflicts) = ops::materialize_counting(tx, s, &columns[s.table], row).map_err(|e| {
             refused(
                 path,
@@ -426,6 +439,19 @@ fn write_rows(
         }
     }
     Ok(())
+}
+
+/// Only inserts of this row arrived, and an older insert of it was here, with
+/// no delete: the earliest insert still decides, so the row stays as it is.
+/// (Laptops that each loaded the same reference data send it in every bundle.)
+fn settled(tx: &Connection, s: &Synced, row: &str, bundle_id: &str) -> Result<bool> {
+    const FIRST: &str = "min(hlc || ' ' || origin || ' ' || printf('%012d', seq))";
+    let sql = format!(
+        "SELECT NOT EXISTS (SELECT 1 FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'delete')
+           AND coalesce((SELECT {FIRST} FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'insert' AND bundle_id IS NOT ?3)
+                 < (SELECT {FIRST} FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'insert' AND bundle_id IS ?3), 0)"
+    );
+    Ok(tx.prepare_cached(&sql)?.query_row(params![s.table, row, bundle_id], |r| r.get(0))?)
 }
 
 fn plain(e: &Error) -> String {
