@@ -588,7 +588,7 @@ const ITEM_SELECT: &str = "
     SELECT x.*, c.kind AS item_kind, g.name AS group_name, c.title, c.requirement, c.basis, c.methods,
            c.quick_phrases, c.major_hazard, c.default_severity,
            (SELECT json_group_array(e.sha256) FROM (SELECT sha256 FROM evidence e
-               WHERE e.inspection_id = x.inspection_id AND e.item_code = x.item_code ORDER BY e.created_at, e.id) e) AS evidence
+               WHERE e.inspection_id = x.inspection_id AND e.item_code = x.item_code ORDER BY e.created_at, e.rowid) e) AS evidence
     FROM inspection_item x
     JOIN inspection i ON i.id = x.inspection_id
     JOIN catalog_item c ON c.version_id = i.catalog_version_id AND c.code = x.item_code
