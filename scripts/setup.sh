@@ -21,7 +21,11 @@ fi
 APT_PACKAGES=(
   build-essential curl wget file pkg-config libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  webkit2gtk-driver xvfb xauth poppler-utils qpdf
+  webkit2gtk-driver xvfb xauth poppler-utils qpdf xdotool
+  # The system's file dialogs are drawn by GTK with the system's fonts (the
+  # window and the PDFs use the fonts shipped in the app): one CJK font so
+  # 另存为 and file names read as Chinese, not boxes.
+  fonts-wqy-zenhei
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }

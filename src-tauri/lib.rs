@@ -1,10 +1,13 @@
 //! The desktop shell of 养老服务监督清单: one window over `qingdan-core`.
 //!
 //! It opens the database the CLI also uses, registers the IPC commands of
-//! docs/ipc.md and nothing else: no plugins, no remote content, no rule of the
-//! domain. Every rule lives in the core so that it is tested without a window.
+//! docs/ipc.md and nothing else: no remote content, no rule of the domain.
+//! Every rule lives in the core so that it is tested without a window. The
+//! system's file dialogs are shown from Rust ([`dialogs`]); the window is
+//! granted no dialog or file-system command of its own.
 
 pub mod commands;
+pub mod dialogs;
 pub mod error;
 pub mod state;
 
@@ -18,7 +21,10 @@ pub fn run() {
         // The window still opens; every command answers with this error.
         eprintln!("qingdan: cannot open the database {}: {}", state.db_path().display(), err.message);
     }
-    let result = tauri::Builder::default()
+    let builder = tauri::Builder::default();
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(tauri_plugin_dialog::init());
+    let result = builder
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
@@ -26,6 +32,7 @@ pub fn run() {
             commands::files::export_list,
             commands::files::report_inspection,
             commands::files::open_saved_file,
+            commands::files::save_file_as,
             commands::files::report_summary,
             commands::files::report_notice,
             commands::files::report_list,
@@ -77,6 +84,7 @@ pub fn run() {
             commands::sync::sync_export,
             commands::sync::sync_files,
             commands::sync::sync_peek,
+            commands::sync::sync_receive_files,
             commands::sync::sync_import,
             commands::sync::conflict_list,
             commands::sync::conflict_resolve,

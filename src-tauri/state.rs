@@ -18,13 +18,16 @@ pub struct AppState {
     db: Result<Mutex<Db>, IpcError>,
     db_path: PathBuf,
     lang: Lang,
+    /// The folder a person last saved a copy to or picked files from: the
+    /// next file dialog opens there.
+    last_folder: Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
     /// Opens the database at `path`; a failure is kept and answered later.
     pub fn open(path: &Path, lang: Lang) -> AppState {
         let db = Db::open(path).map(Mutex::new).map_err(|e| IpcError::new(&e, lang));
-        AppState { db, db_path: path.to_path_buf(), lang }
+        AppState { db, db_path: path.to_path_buf(), lang, last_folder: Mutex::default() }
     }
 
     /// The database at `QINGDAN_DB`, else the default path the CLI also uses;
@@ -33,14 +36,14 @@ impl AppState {
         let lang = std::env::var("QINGDAN_LANG").ok().and_then(|l| l.parse().ok()).unwrap_or_default();
         match qingdan_core::db::default_db_path() {
             Ok(path) => AppState::open(&path, lang),
-            Err(e) => AppState { db: Err(IpcError::new(&e, lang)), db_path: PathBuf::new(), lang },
+            Err(e) => AppState { db: Err(IpcError::new(&e, lang)), db_path: PathBuf::new(), lang, last_folder: Mutex::default() },
         }
     }
 
     /// An already opened database, for tests.
     pub fn with_db(db: Db, lang: Lang) -> AppState {
         let db_path = db.path().map(Path::to_path_buf).unwrap_or_default();
-        AppState { db: Ok(Mutex::new(db)), db_path, lang }
+        AppState { db: Ok(Mutex::new(db)), db_path, lang, last_folder: Mutex::default() }
     }
 
     pub fn db_path(&self) -> &Path {
@@ -78,6 +81,15 @@ impl AppState {
     pub fn evidence(&self) -> Result<EvidenceStore, IpcError> {
         self.db.as_ref().map_err(Clone::clone)?;
         Ok(EvidenceStore::beside(&self.db_path))
+    }
+
+    /// Where the next file dialog opens: the folder used last, else none.
+    pub fn last_folder(&self) -> Option<PathBuf> {
+        self.last_folder.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn remember_folder(&self, folder: &Path) {
+        *self.last_folder.lock().unwrap_or_else(|p| p.into_inner()) = Some(folder.to_path_buf());
     }
 
     pub fn error(&self, err: Error) -> IpcError {

@@ -48,4 +48,48 @@ fn exports_and_reports_land_in_the_export_folder_and_refusals_leave_nothing() {
     for bad in ["/etc/passwd", escape.as_str(), &exports.join("notes.txt").display().to_string(), "", "does-not-exist.pdf"] {
         assert!(files::openable(&state, bad).is_err(), "{bad} must not be opened");
     }
+
+    save_a_copy_where_the_person_chose(&state, &summary.path, dir.path());
+}
+
+/// 另存为, after the dialog: the path it gave is where the copy goes. Part of
+/// the test above, which owns `QINGDAN_EXPORT_DIR` for this binary.
+fn save_a_copy_where_the_person_chose(state: &AppState, saved: &str, home: &std::path::Path) {
+    let usb = home.join("U盘");
+    std::fs::create_dir(&usb).unwrap();
+    let original = std::fs::read(saved).unwrap();
+
+    let copy = files::copy_saved_to(state, saved, &usb.join("检查总结.pdf")).unwrap();
+    assert_eq!(copy, usb.join("检查总结.pdf"));
+    assert_eq!(std::fs::read(&copy).unwrap(), original);
+    // The dialog asked before this name was replaced.
+    std::fs::write(&copy, b"older").unwrap();
+    files::copy_saved_to(state, saved, &copy).unwrap();
+    assert_eq!(std::fs::read(&copy).unwrap(), original);
+
+    // A name typed without its extension gets it…
+    let named = files::copy_saved_to(state, saved, &usb.join("总结")).unwrap();
+    assert_eq!(named, usb.join("总结.pdf"));
+    // …but never replaces a file the dialog did not ask about.
+    std::fs::write(usb.join("旧.pdf"), b"keep me").unwrap();
+    let e = files::copy_saved_to(state, saved, &usb.join("旧")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
+    assert!(e.message.contains("已经存在"), "{}", e.message);
+    assert_eq!(std::fs::read(usb.join("旧.pdf")).unwrap(), b"keep me");
+
+    // Saving a file onto itself leaves it whole.
+    files::copy_saved_to(state, saved, std::path::Path::new(saved)).unwrap();
+    assert_eq!(std::fs::read(saved).unwrap(), original);
+
+    let before: Vec<_> = std::fs::read_dir(&usb).unwrap().map(|e| e.unwrap().file_name()).collect();
+    for (source, dest) in [
+        ("/etc/passwd", usb.join("passwd.pdf")),
+        (saved, usb.clone()),
+        (saved, std::path::PathBuf::from("relative.pdf")),
+        (saved, usb.join("没有的文件夹").join("a.pdf")),
+    ] {
+        assert!(files::copy_saved_to(state, source, &dest).is_err(), "{source} → {}", dest.display());
+    }
+    let after: Vec<_> = std::fs::read_dir(&usb).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(before, after, "a refused copy leaves nothing behind");
 }

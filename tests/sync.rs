@@ -137,6 +137,40 @@ fn a_bundle_of_another_laptop_is_listed_trusted_by_fingerprint_and_imported() {
     assert_eq!(cmd::peers(&b).unwrap(), before);
 
     only_plain_qingdan_names_of_the_folder_are_read(&dir.path().join("b"), &b);
+    files_from_elsewhere_are_copied_into_the_folder(dir.path(), &exports, &b, &exported.path);
+}
+
+/// 添加其他位置的文件, after the open dialog: the chosen files are copied
+/// into the folder, all checked before any is copied. Part of the test above.
+fn files_from_elsewhere_are_copied_into_the_folder(home: &Path, exports: &Path, b: &AppState, bundle: &str) {
+    let usb = home.join("U盘");
+    std::fs::create_dir_all(&usb).unwrap();
+    let bytes = std::fs::read(bundle).unwrap();
+    std::fs::write(usb.join("第二组.qingdan"), &bytes).unwrap();
+    std::fs::write(usb.join(".隐藏.qingdan"), &bytes).unwrap();
+
+    let before = names(exports);
+    // One bad file among the chosen: nothing is copied.
+    std::fs::write(usb.join("说明.txt"), b"x").unwrap();
+    for bad in [vec![usb.join("第二组.qingdan"), usb.join("说明.txt")], vec![usb.clone()], vec![usb.join("没有.qingdan")]] {
+        assert!(cmd::receive_files(b, &bad).is_err(), "{bad:?}");
+        assert_eq!(names(exports), before, "{bad:?}");
+    }
+    let too_many: Vec<_> = (0..=cmd::MAX_RECEIVED_FILES).map(|_| usb.join("第二组.qingdan")).collect();
+    assert_eq!(cmd::receive_files(b, &too_many).unwrap_err().code, ErrorCode::InvalidInput);
+
+    let got = cmd::receive_files(b, &[usb.join("第二组.qingdan"), usb.join(".隐藏.qingdan")]).unwrap();
+    assert_eq!(got, ["第二组.qingdan", "隐藏.qingdan"], "a leading dot would hide the file from the list");
+    for name in &got {
+        assert_eq!(std::fs::read(exports.join(name)).unwrap(), bytes);
+        assert!(cmd::peek(b, name).is_ok(), "{name} is read from the folder like any other");
+    }
+    // The same file again is not copied twice; another file of that name does not replace it.
+    assert_eq!(cmd::receive_files(b, &[usb.join("第二组.qingdan")]).unwrap(), ["第二组.qingdan"]);
+    std::fs::write(usb.join("第二组.qingdan"), b"another file").unwrap();
+    assert_eq!(cmd::receive_files(b, &[usb.join("第二组.qingdan")]).unwrap(), ["第二组-2.qingdan"]);
+    assert_eq!(std::fs::read(exports.join("第二组.qingdan")).unwrap(), bytes);
+    assert_eq!(b.last_folder().as_deref(), Some(usb.as_path()), "the next dialog opens where the person was");
 }
 
 /// Part of the test above: a finding both laptops changed differently is a

@@ -323,10 +323,62 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Copies `from` to `to` the way [`write_durably`] writes: the name `to`
+/// appears only with the whole file behind it, and a failed copy leaves
+/// neither a partial file nor a changed `to`. Streams, so a large sync file
+/// is not read into memory.
+pub fn copy_durably(from: &Path, to: &Path) -> Result<u64> {
+    let dir = match to.parent() {
+        Some(d) if d.as_os_str().is_empty() => Path::new("."),
+        Some(d) => d,
+        None => return Err(Error::Internal("a copied file needs a folder".into())),
+    };
+    let mut src = std::fs::File::open(from).map_err(|e| Error::io(from, e))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        to.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        std::process::id()
+    ));
+    let result = (|| -> std::io::Result<u64> {
+        let mut f = std::fs::File::create(&tmp)?;
+        let n = std::io::copy(&mut src, &mut f)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, to)?;
+        #[cfg(unix)]
+        std::fs::File::open(dir)?.sync_all()?;
+        Ok(n)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(to, e)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[test]
+    fn a_copy_appears_whole_and_a_failed_one_leaves_the_target_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("报告.pdf");
+        std::fs::write(&from, b"%PDF-1.7 whole").unwrap();
+        let to = dir.path().join("copy.pdf");
+        std::fs::write(&to, b"older").unwrap();
+        assert_eq!(copy_durably(&from, &to).unwrap(), 14);
+        assert_eq!(std::fs::read(&to).unwrap(), b"%PDF-1.7 whole");
+
+        let missing = dir.path().join("gone.pdf");
+        assert!(copy_durably(&missing, &to).is_err());
+        let into_nowhere = dir.path().join("no-such-folder").join("x.pdf");
+        let e = copy_durably(&from, &into_nowhere).unwrap_err();
+        assert!(e.to_string().contains("no-such-folder"), "{e}");
+        assert_eq!(std::fs::read(&to).unwrap(), b"%PDF-1.7 whole");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
+    }
 
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));

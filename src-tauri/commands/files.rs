@@ -1,8 +1,13 @@
 //! Exports and printed reports from the window. Each is written whole (the
 //! core writes a temporary file and renames it) into the folder of saved
-//! files, and its path is handed back for the window to show. No file dialog:
-//! the folder is the user's 文档/养老服务监督清单 (or `QINGDAN_EXPORT_DIR`),
-//! and names carry the list and the time, so nothing is ever overwritten.
+//! files, and its path is handed back for the window to show. That folder is
+//! the user's 文档/养老服务监督清单 (or `QINGDAN_EXPORT_DIR`), and names carry
+//! the list and the time, so nothing is ever overwritten.
+//!
+//! From there a person opens a file in the system's viewer (the preview) or
+//! saves a copy where they choose with the system's save dialog. The dialog is
+//! opened here, in the shell, not by the window: the window never names a path
+//! to write to, only a file of the folder to copy.
 
 use std::path::PathBuf;
 
@@ -15,6 +20,7 @@ use serde::Serialize;
 use tauri::{Emitter, State};
 
 use super::input::{Input, MAX_COUNTY, MAX_NAME};
+use crate::dialogs::{self, FileDialog};
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -83,6 +89,15 @@ pub async fn export_list(state: State<'_, AppState>, list: ExportList, format: E
 /// The kinds of file the app writes and lets a person open.
 const OPENABLE: &[&str] = &["pdf", "xlsx", "csv"];
 
+/// The kinds of file a person may save a copy of, with the name the save
+/// dialog gives their filter.
+const SAVABLE: &[(&str, &str, &str)] = &[
+    ("pdf", "PDF 文件", "PDF files"),
+    ("xlsx", "Excel 工作簿", "Excel workbooks"),
+    ("csv", "CSV 文件", "CSV files"),
+    ("qingdan", "同步文件", "Sync files"),
+];
+
 /// Opens a file the app saved, in the system's viewer (a PDF reader, a
 /// spreadsheet program): the preview of a report. Only a file inside the
 /// exports folder, of a kind the app writes, reached without leaving it.
@@ -94,17 +109,97 @@ pub async fn open_saved_file(state: State<'_, AppState>, path: String) -> Result
 
 /// The file `path` names, if the app may open it: see [`open_saved_file`].
 pub fn openable(state: &AppState, path: &str) -> Result<PathBuf, IpcError> {
+    in_export_folder(state, path, OPENABLE)
+}
+
+/// `path`, resolved, if it is a file of one of the `kinds` inside the export
+/// folder, reached without leaving it.
+fn in_export_folder(state: &AppState, path: &str, kinds: &[&str]) -> Result<PathBuf, IpcError> {
     let refuse = |zh: &str, en: &str| state.error(Error::refuse("path", zh, en));
     if path.is_empty() || path.chars().count() > 4096 || path.chars().any(char::is_control) {
         return Err(refuse("文件路径无效", "the file path is not valid"));
     }
     let dir = output_dir(state)?.canonicalize().map_err(|e| state.error(Error::io(path, e)))?;
     let file = PathBuf::from(path).canonicalize().map_err(|e| state.error(Error::io(path, e)))?;
-    let kind_ok = file.extension().and_then(|e| e.to_str()).is_some_and(|e| OPENABLE.contains(&e.to_ascii_lowercase().as_str()));
+    let kind_ok = file.extension().and_then(|e| e.to_str()).is_some_and(|e| kinds.contains(&e.to_ascii_lowercase().as_str()));
     if !file.starts_with(&dir) || !file.is_file() || !kind_ok {
-        return Err(refuse("只能打开本程序保存在导出文件夹中的报告和清单", "only reports and lists this app saved in its exports folder can be opened"));
+        return Err(refuse(
+            "只能打开或另存本程序保存在导出文件夹中的报告、清单和同步文件",
+            "only reports, lists and sync files this app saved in its export folder can be opened or saved elsewhere",
+        ));
     }
     Ok(file)
+}
+
+/// 另存为: asks where with the system's save dialog and copies the saved file
+/// `path` (a report, list or sync file of the export folder) there. `None`
+/// when the person cancels the dialog.
+#[tauri::command]
+pub async fn save_file_as(window: tauri::Window, state: State<'_, AppState>, path: String) -> Result<Option<String>, IpcError> {
+    let source = savable(&state, &path)?;
+    let ext = source.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    let (_, zh, en) = SAVABLE.iter().find(|k| k.0 == ext).copied().unwrap_or(SAVABLE[0]);
+    let zh_ui = state.lang() == qingdan_core::Lang::Zh;
+    let folder = state.last_folder().filter(|d| d.is_dir()).or_else(dirs::document_dir).or_else(dirs::home_dir);
+    let ask = FileDialog {
+        title: if zh_ui { "另存为" } else { "Save a copy as" },
+        folder,
+        label: if zh_ui { zh } else { en },
+        extension: &ext,
+        file_name: source.file_name().map(|n| n.to_string_lossy().into_owned()),
+        buttons: if zh_ui { ("取消", "保存") } else { ("Cancel", "Save") },
+    };
+    // Blocks this command's thread, not the window: the dialog runs on the main loop.
+    let Some(chosen) = dialogs::save_file(&window, ask) else { return Ok(None) };
+    let saved = copy_saved_to(&state, &path, &chosen)?;
+    Ok(Some(saved.display().to_string()))
+}
+
+/// The file `path` names, if a person may save a copy of it elsewhere.
+fn savable(state: &AppState, path: &str) -> Result<PathBuf, IpcError> {
+    let kinds: Vec<&str> = SAVABLE.iter().map(|k| k.0).collect();
+    in_export_folder(state, path, &kinds)
+}
+
+/// Copies `path` (a report, list or sync file of the export folder) to
+/// `dest`, a place the person chose: durable and whole, and with the source's
+/// extension added when the name lost it. A name that only exists because the
+/// extension was added is not overwritten, since the dialog never asked about it.
+pub fn copy_saved_to(state: &AppState, path: &str, dest: &std::path::Path) -> Result<PathBuf, IpcError> {
+    let source = savable(state, path)?;
+    let source = source.as_path();
+    let refuse = |zh: String, en: String| state.error(Error::refuse("path", zh, en));
+    let shown = dest.display().to_string();
+    if !dest.is_absolute() || shown.chars().any(char::is_control) || shown.chars().count() > 4096 {
+        return Err(refuse(format!("保存位置无效：{shown}"), format!("not a valid place to save: {shown}")));
+    }
+    if dest.is_dir() {
+        let d = dest.display();
+        return Err(refuse(format!("{d} 是一个文件夹，请给出文件名"), format!("{d} is a folder; name a file")));
+    }
+    let ext = source.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    let has_ext = dest.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case(ext));
+    let dest = if has_ext {
+        dest.to_path_buf()
+    } else {
+        let mut name = dest.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".{ext}"));
+        let named = dest.with_file_name(name);
+        if named.exists() {
+            let n = named.display();
+            return Err(refuse(format!("{n} 已经存在，请另选文件名"), format!("{n} already exists; choose another name")));
+        }
+        named
+    };
+    // Saving the file onto itself would truncate it through the temporary copy's rename: nothing to do.
+    if dest.canonicalize().is_ok_and(|d| source.canonicalize().is_ok_and(|s| s == d)) {
+        return Ok(dest);
+    }
+    qingdan_core::evidence::copy_durably(source, &dest).map_err(|e| state.error(e))?;
+    if let Some(folder) = dest.parent() {
+        state.remember_folder(folder);
+    }
+    Ok(dest)
 }
 
 #[tauri::command]

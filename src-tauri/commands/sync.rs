@@ -5,7 +5,9 @@
 //! Bundles travel by USB stick, shared folder or messaging app; the window
 //! only sees the one folder the other exports use (`files::output_dir`), and
 //! a bundle is named by its plain file name in it, never by a path, so a page
-//! cannot make the app read or trust a file elsewhere. Trusting a new device
+//! cannot make the app read or trust a file elsewhere. Files from elsewhere
+//! come in through the system's open dialog, shown by the shell, which copies
+//! the chosen files into the folder first. Trusting a new device
 //! needs the fingerprint the person compared: the file is checked again right
 //! before the import, so a file swapped after the question is refused.
 //!
@@ -27,11 +29,17 @@ use tauri::{AppHandle, Manager, State};
 
 use super::files::{output_dir, SavedFile};
 use super::input::{Input, MAX_COUNTY, MAX_ID, MAX_NAME};
+use crate::dialogs::{self, FileDialog};
 use crate::error::IpcError;
 use crate::state::AppState;
 
 /// The extension of sync bundles.
 pub const BUNDLE_EXT: &str = ".qingdan";
+/// The largest file taken in from elsewhere: far above a year of one
+/// county's work with photos, far below what fills a laptop's disk.
+pub const MAX_RECEIVED_BYTES: u64 = 2 << 30;
+/// Files taken in at once.
+pub const MAX_RECEIVED_FILES: usize = 100;
 /// Files listed from the folder, newest first; older ones are left out.
 pub const MAX_LISTED: usize = 200;
 /// A table name (`inspection_item`).
@@ -176,6 +184,125 @@ pub async fn sync_export(app: AppHandle, scope: SyncScope) -> Result<SyncExportF
 #[tauri::command]
 pub async fn sync_files(app: AppHandle) -> Result<SyncFolder, IpcError> {
     off_thread(app, list_files).await
+}
+
+/// 添加其他位置的文件: the system's open dialog for `.qingdan` files (a USB
+/// stick, a download folder); the chosen files are copied into the folder and
+/// their names there answered, for the window to list and import as any other.
+/// Empty when the person cancels.
+#[tauri::command]
+pub async fn sync_receive_files(window: tauri::Window, state: State<'_, AppState>) -> Result<Vec<String>, IpcError> {
+    let zh = state.lang() == Lang::Zh;
+    let ask = FileDialog {
+        title: if zh { "选择同步文件" } else { "Choose sync files" },
+        folder: state.last_folder().filter(|d| d.is_dir()).or_else(dirs::download_dir),
+        label: if zh { "同步文件" } else { "Sync files" },
+        extension: BUNDLE_EXT.trim_start_matches('.'),
+        file_name: None,
+        buttons: if zh { ("取消", "添加") } else { ("Cancel", "Add") },
+    };
+    // Blocks this command's thread, not the window: the dialog runs on the main loop.
+    let Some(paths) = dialogs::pick_files(&window, ask) else { return Ok(Vec::new()) };
+    receive_files(&state, &paths)
+}
+
+/// Copies the bundles at `paths` (chosen by a person in the open dialog) into
+/// the folder and answers their names there. All are checked before any is
+/// copied: a plain file, a `.qingdan` name, at most [`MAX_RECEIVED_BYTES`]. A
+/// file already there with the same bytes is not copied again; a different
+/// file of the same name gets `-2`, `-3` … so nothing there is overwritten.
+/// What the file holds is checked when it is listed and imported, as for any
+/// file of the folder.
+pub fn receive_files(state: &AppState, paths: &[PathBuf]) -> Result<Vec<String>, IpcError> {
+    let mut input = Input::new();
+    if paths.len() > MAX_RECEIVED_FILES {
+        input.refuse(
+            "paths",
+            &format!("一次最多添加 {MAX_RECEIVED_FILES} 个文件，本次选择了 {} 个", paths.len()),
+            &format!("at most {MAX_RECEIVED_FILES} files at a time; {} were chosen", paths.len()),
+        );
+    }
+    let mut plan = Vec::with_capacity(paths.len());
+    for path in paths.iter().take(MAX_RECEIVED_FILES) {
+        let shown = path.display().to_string();
+        let name = path.file_name().and_then(|n| n.to_str()).map(plain_bundle_name);
+        let Some(name) = name.filter(|n| check_bundle_name(n).is_ok()) else {
+            input.refuse("paths", &format!("{shown} 不是同步文件（.qingdan）"), &format!("{shown} is not a sync file (.qingdan)"));
+            continue;
+        };
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() && m.len() <= MAX_RECEIVED_BYTES => plan.push((path.clone(), name)),
+            Ok(m) if m.is_file() => {
+                input.refuse(
+                    "paths",
+                    &format!("{shown} 有 {} MB，超过同步文件的上限 {} MB", m.len() >> 20, MAX_RECEIVED_BYTES >> 20),
+                    &format!("{shown} is {} MB, over the {} MB limit of a sync file", m.len() >> 20, MAX_RECEIVED_BYTES >> 20),
+                );
+            }
+            Ok(_) => {
+                input.refuse("paths", &format!("{shown} 不是文件"), &format!("{shown} is not a file"));
+            }
+            Err(e) => return Err(state.error(Error::io(path, e))),
+        }
+    }
+    input.valid(state)?;
+    let dir = output_dir(state)?;
+    let mut names = Vec::with_capacity(plan.len());
+    for (path, name) in plan {
+        let target = free_name(&dir, path.as_path(), &name).map_err(|e| state.error(e))?;
+        let dest = dir.join(&target);
+        if !dest.exists() {
+            qingdan_core::evidence::copy_durably(&path, &dest).map_err(|e| state.error(e))?;
+        }
+        if let Some(folder) = path.parent() {
+            state.remember_folder(folder);
+        }
+        names.push(target);
+    }
+    Ok(names)
+}
+
+/// A file name as it may be kept in the folder: separators and a leading dot
+/// replaced, so `微信下载:第一组.qingdan` stays recognisable.
+fn plain_bundle_name(name: &str) -> String {
+    let cleaned: String = name.chars().map(|c| if matches!(c, '/' | '\\' | ':') || c.is_control() { '_' } else { c }).collect();
+    let cleaned = cleaned.replace("..", "_");
+    cleaned.trim_start_matches('.').to_string()
+}
+
+/// `name` in `dir`, or `name-2`, `name-3` …: the first that is free or already
+/// holds the same bytes as `source`.
+fn free_name(dir: &Path, source: &Path, name: &str) -> Result<String, Error> {
+    let stem = &name[..name.len() - BUNDLE_EXT.len()];
+    for n in 1..1000 {
+        let candidate = if n == 1 { name.to_string() } else { format!("{stem}-{n}{BUNDLE_EXT}") };
+        let path = dir.join(&candidate);
+        match path.symlink_metadata() {
+            Err(_) => return Ok(candidate),
+            Ok(m) if m.is_file() && same_bytes(source, &path).map_err(|e| Error::io(&path, e))? => return Ok(candidate),
+            Ok(_) => continue,
+        }
+    }
+    Err(Error::refuse("paths", format!("导出文件夹中已有太多名为 {name} 的文件"), format!("the folder already holds too many files named {name}")))
+}
+
+fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    if std::fs::metadata(a)?.len() != std::fs::metadata(b)?.len() {
+        return Ok(false);
+    }
+    let (mut fa, mut fb) = (std::io::BufReader::new(std::fs::File::open(a)?), std::io::BufReader::new(std::fs::File::open(b)?));
+    let (mut ba, mut bb) = (vec![0u8; 64 << 10], vec![0u8; 64 << 10]);
+    loop {
+        let n = fa.read(&mut ba)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        fb.read_exact(&mut bb[..n])?;
+        if ba[..n] != bb[..n] {
+            return Ok(false);
+        }
+    }
 }
 
 #[tauri::command]

@@ -21,6 +21,15 @@ export function openSavedFile(path: string): Promise<void> {
   return invoke<void>('open_saved_file', { path });
 }
 
+/**
+ * 另存为: the system's save dialog, then a copy of the saved file (a report,
+ * list or sync file of the export folder) where the person chose. Resolves to
+ * the copy's path, or `null` when the dialog was cancelled.
+ */
+export function saveFileAs(path: string): Promise<string | null> {
+  return invoke<string | null>('save_file_as', { path });
+}
+
 export function reportInspection(id: string): Promise<SavedFile> {
   return invoke<SavedFile>('report_inspection', { id });
 }

@@ -39,6 +39,14 @@ export function syncFiles(): Promise<SyncFolder> {
   return invoke<SyncFolder>('sync_files');
 }
 
+/**
+ * 添加其他位置的文件: the system's open dialog; the chosen `.qingdan` files are
+ * copied into the folder. Resolves to their names there (empty if cancelled).
+ */
+export function syncReceiveFiles(): Promise<string[]> {
+  return invoke<string[]>('sync_receive_files');
+}
+
 export function syncPeek(name: string): Promise<BundleInfo> {
   return invoke<BundleInfo>('sync_peek', { name });
 }
