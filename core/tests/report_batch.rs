@@ -115,6 +115,48 @@ fn an_unknown_county_or_one_without_signed_inspections_is_refused_and_writes_not
     assert!(!folder.exists());
 }
 
+fn cli(f: &Fixture, args: &[&str]) -> (i32, String, String) {
+    let db = f.dir.path().join("q.db");
+    let mut argv = vec!["qingdan", "--db", db.to_str().unwrap()];
+    argv.extend_from_slice(args);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = qingdan_core::cli::run(argv.iter().map(Into::into), &mut out, &mut err);
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+#[test]
+fn the_cli_prints_a_county_into_a_new_folder() {
+    let f = fixture();
+    let folder = f.dir.path().join("批量");
+    let dir = folder.to_str().unwrap();
+    let (code, stdout, stderr) = cli(&f, &["report", "batch", "--county", &f.county, "--out-dir", dir, "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let s: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(s["files"], 2, "{stdout}");
+    assert_eq!(s["folder"], dir);
+    assert!(s["pages"].as_u64().unwrap() >= 2);
+    let pdfs: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(pdfs.len(), 2);
+    assert!(pdfs.iter().all(|p| is_pdf(p)));
+
+    // The folder exists now: refused, exit 2, nothing added; an unknown county too.
+    let (code, stdout, stderr) = cli(&f, &["report", "batch", "--county", &f.county, "--out-dir", dir]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    assert!(stderr.contains("已存在"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2);
+    let other = f.dir.path().join("另一个");
+    let (code, _, stderr) = cli(&f, &["report", "batch", "--county", "火星县", "--out-dir", other.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("火星县"), "{stderr}");
+    assert!(!other.exists());
+
+    // Without --json: one line for people, and the progress on stderr.
+    let (code, stdout, stderr) = cli(&f, &["report", "batch", "--county", &f.county, "--out-dir", other.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("已生成 2 份检查报告"), "{stdout}");
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("[")).count(), 2, "{stderr}");
+}
+
 fn pdftotext(bytes: &[u8], dir: &Path) -> Option<String> {
     let p = dir.join("list.pdf");
     std::fs::write(&p, bytes).unwrap();

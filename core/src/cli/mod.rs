@@ -314,7 +314,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write, err: &
         }
     };
     let lang = cli.lang;
-    match execute(cli, out) {
+    match execute(cli, out, err) {
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(err, "{}", e.message(lang));
@@ -335,14 +335,14 @@ fn evidence_store(db: &Db) -> Result<EvidenceStore> {
     db.path().map(EvidenceStore::beside).ok_or_else(|| Error::Internal("evidence needs a database file".into()))
 }
 
-fn execute(cli: Cli, out: &mut dyn Write) -> Result<()> {
+fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     let lang = cli.lang;
     let mut db = open(cli.db)?;
     let actor = match cli.actor.map(|a| crate::text::clean(&a)).filter(|a| !a.is_empty()) {
         Some(a) => a,
         None => crate::settings::user_name(&db)?,
     };
-    let w = &mut output::Writer { out, lang };
+    let w = &mut output::Writer { out, err, lang };
     match cli.command {
         Command::Init => {
             let report = seed::load_reference(&mut db)?;

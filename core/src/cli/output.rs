@@ -18,10 +18,17 @@ use crate::seed::SeedReport;
 
 pub struct Writer<'a> {
     pub out: &'a mut dyn Write,
+    /// Progress of a long run, for people: stdout stays the result a script reads.
+    pub err: &'a mut dyn Write,
     pub lang: Lang,
 }
 
 impl Writer<'_> {
+    /// A line of progress on stderr; a closed stderr does not stop the work.
+    pub fn progress(&mut self, s: &str) {
+        let _ = writeln!(self.err, "{s}");
+    }
+
     pub fn line(&mut self, s: &str) -> Result<()> {
         writeln!(self.out, "{s}").map_err(|e| Error::io("<stdout>", e))
     }

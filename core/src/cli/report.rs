@@ -8,7 +8,7 @@ use super::output::Writer;
 use super::{evidence_store, JsonFlag};
 use crate::db::Db;
 use crate::error::Result;
-use crate::report::{self, ReportSummary};
+use crate::report::{self, batch, ReportSummary};
 
 #[derive(Subcommand, Debug)]
 pub(super) enum ReportCmd {
@@ -66,6 +66,21 @@ pub(super) enum ReportCmd {
         #[command(flatten)]
         json: JsonFlag,
     },
+    /// 批量打印: the 检查报告 of every signed inspection of a county, one PDF each, into a new folder
+    Batch(BatchArgs),
+}
+
+/// 批量打印: one 检查报告 per signed inspection of a county.
+#[derive(clap::Args, Debug)]
+pub(super) struct BatchArgs {
+    /// The county or district, e.g. 汝阳县
+    #[arg(long)]
+    county: String,
+    /// A folder that does not exist yet; it is made and receives one PDF per inspection
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    #[command(flatten)]
+    json: JsonFlag,
 }
 
 fn parse_print_list(s: &str) -> std::result::Result<report::PrintList, String> {
@@ -93,6 +108,19 @@ pub(super) fn report_cmd(db: &Db, cmd: ReportCmd, w: &mut Writer<'_>) -> Result<
         ReportCmd::List { list, out, status, county, overdue, json } => {
             let s = report::list_print(db, list, &report::ListFilter { status, county, overdue }, &out)?;
             written(w, &s, json.json)
+        }
+        ReportCmd::Batch(BatchArgs { county, out_dir, json }) => {
+            let store = evidence_store(db)?;
+            let s = batch::inspection_reports_of_county(db, &store, &county, &out_dir, &mut |p| {
+                w.progress(&format!("[{}/{}] {}", p.done, p.total, p.file));
+            })?;
+            if json.json {
+                return w.json(&s);
+            }
+            w.zh_en(
+                format!("已生成 {} 份检查报告（共 {} 页）：{}", s.files, s.pages, s.folder),
+                format!("wrote {} inspection reports ({} pages) to {}", s.files, s.pages, s.folder),
+            )
         }
     }
 }
