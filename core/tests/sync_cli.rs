@@ -103,6 +103,18 @@ fn import_needs_trust_once_then_counts_what_arrived() {
     assert_eq!(finding["new_value"], "消防通道堆放杂物");
     assert_eq!(finding["bundle"], "a.qingdan");
     assert_eq!(finding["device_id"], a.json(&["device", "show", "--json"])["id"]);
+    assert_eq!(finding["actor"], "张建国", "--actor names the person in the trail, on both laptops");
+    let at_a = a.json(&["history", "inspection_item", &format!("{id}/{code}"), "--json"]);
+    assert!(at_a.as_array().unwrap().iter().all(|h| h["actor"] == "张建国"), "{at_a}");
+
+    // Without --actor, the user the CLI runs as (no name is set in the app
+    // here); the earlier run's actor did not stay behind.
+    let mut plain = Command::cargo_bin("qingdan").unwrap();
+    plain.arg("--db").arg(a.db()).env_remove("QINGDAN_LANG").env_remove("QINGDAN_DB").env("USER", "李秀英");
+    plain.args(["inspection", "record", &id, &code, "符合"]).assert().success();
+    let trail = a.json(&["history", "inspection_item", &format!("{id}/{code}"), "--json"]);
+    let verdict = trail.as_array().unwrap().iter().rfind(|h| h["field"] == "verdict").unwrap();
+    assert_eq!(verdict["actor"], "李秀英", "{trail}");
 }
 
 #[test]

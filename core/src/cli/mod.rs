@@ -346,6 +346,8 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Init => {
             let report = seed::load_reference(&mut db)?;
+    // The 变更历史 names the same person as the record itself.
+    db.set_actor(&actor);
             w.init(&db, &report)
         }
         Command::Demo { with_campaign } => {

@@ -40,6 +40,9 @@ pub struct Db {
     path: Option<PathBuf>,
     env: Env,
     device_id: Uuid,
+    /// The person changes are recorded for when it is not the app's user
+    /// (`qingdan --actor`); see [`Db::set_actor`].
+    actor: Option<String>,
 }
 
 impl std::fmt::Debug for Db {
@@ -65,7 +68,7 @@ impl Db {
             check_integrity(&conn, &path)?;
         }
         configure(&conn).map_err(|e| corrupt_or_db(&path, e))?;
-        let mut db = Db { conn, path: Some(path), env, device_id: Uuid::nil() };
+        let mut db = Db { conn, path: Some(path), env, device_id: Uuid::nil(), actor: None };
         db.migrate()?;
         db.device_id = db.ensure_device_id()?;
         db.install_sync()?;
@@ -80,7 +83,7 @@ impl Db {
     pub fn open_in_memory_with(env: Env) -> Result<Db> {
         let conn = Connection::open_in_memory()?;
         configure(&conn)?;
-        let mut db = Db { conn, path: None, env, device_id: Uuid::nil() };
+        let mut db = Db { conn, path: None, env, device_id: Uuid::nil(), actor: None };
         db.migrate()?;
         db.device_id = db.ensure_device_id()?;
         db.install_sync()?;
@@ -108,6 +111,14 @@ impl Db {
         &self.conn
     }
 
+    /// Records the changes of this handle's transactions in the sync log
+    /// (the 变更历史) as made by `actor` instead of the app's user: the CLI's
+    /// `--actor`. Blank means the app's user again.
+    pub fn set_actor(&mut self, actor: &str) {
+        let actor = crate::text::clean(actor);
+        self.actor = (!actor.is_empty()).then_some(actor);
+    }
+
     /// Runs `f` in one transaction: commit on `Ok`, roll back on `Err`.
     pub fn with_tx<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = Tx { inner: self.conn.transaction()?, env: &self.env, device_id: self.device_id };
@@ -119,7 +130,15 @@ impl Db {
         tx.inner
             .prepare_cached(crate::sync::hlc::TICK_SQL)?
             .execute([crate::sync::hlc::millis_text(self.env.now().timestamp_millis())])?;
+        // The sync log names the person through `meta`: the app's user, or
+        // for this transaction only, the actor this handle was given.
+        if let Some(actor) = &self.actor {
+            tx.inner.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES ('op_actor', ?1)")?.execute([actor])?;
+        }
         let out = f(&tx)?;
+        if self.actor.is_some() {
+            tx.inner.prepare_cached("DELETE FROM meta WHERE key = 'op_actor'")?.execute([])?;
+        }
         let seq: i64 = tx.inner.prepare_cached("SELECT seq FROM sync_state")?.query_row([], |r| r.get(0))?;
         if seq == before.1 {
             tx.inner.prepare_cached("UPDATE sync_state SET hlc = ?1")?.execute([&before.0])?;

@@ -80,7 +80,10 @@ fn snapshot_expr(cols: &[String], alias: &str) -> String {
 
 const NEXT_OP_ID: &str = "device_id || ':' || printf('%012d', seq)";
 const NOT_APPLYING: &str = "(SELECT applying FROM sync_state) = 0";
-const ACTOR: &str = "coalesce((SELECT value FROM meta WHERE key = 'user_name'), '')";
+/// Who made a change: the actor a CLI run was given for its transaction
+/// (`Db::set_actor`), else the app's user.
+const ACTOR: &str =
+    "coalesce((SELECT value FROM meta WHERE key = 'op_actor'), (SELECT value FROM meta WHERE key = 'user_name'), '')";
 
 fn triggers_for(s: &Synced, cols: &[String]) -> String {
     let t = s.table;
