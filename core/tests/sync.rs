@@ -154,6 +154,40 @@ fn a_signed_inspection_with_its_photo_arrives_on_another_laptop() {
 }
 
 #[test]
+fn a_photo_taken_off_a_draft_is_taken_off_on_the_other_laptop_too() {
+    let mut a = laptop(0);
+    let mut b = laptop(1);
+    let id = a.start();
+    let code = first_codes(&a, &id, 1)[0].clone();
+    let photo = qingdan_core::evidence::check_bytes(&png(), "通道.png", "evidence").unwrap();
+    let sha = photo.attachment().sha256.clone();
+    let patch = ItemPatch { verdict: Some(Some(Verdict::Compliant)), ..Default::default() };
+    inspection::record_with_files(&mut a.db, &a.store, &id, &code, &patch, vec![photo], "王志强").unwrap();
+    let with_photo = a.export("with-photo.qingdan");
+    b.import(&with_photo).unwrap();
+    assert_eq!(inspection::item(&b.db, &id, &code).unwrap().evidence, vec![sha.clone()]);
+
+    // The wrong photo: taken off on A, which sends its work again.
+    a.clock.advance(Duration::seconds(5));
+    inspection::detach_evidence(&mut a.db, &id, Some(&code), &sha, "王志强").unwrap();
+    assert!(inspection::item(&a.db, &id, &code).unwrap().evidence.is_empty());
+    let without = a.export("without-photo.qingdan");
+    let report = b.import(&without).unwrap();
+    assert_eq!(report.tables["evidence"].deleted, 1, "{:?}", report.tables);
+    assert!(inspection::item(&b.db, &id, &code).unwrap().evidence.is_empty(), "the delete travelled as a tombstone");
+    assert_eq!(a.dump(), b.dump());
+
+    // The older file again, or on a third laptop in the other order: the photo stays off.
+    b.import(&with_photo).unwrap();
+    assert!(inspection::item(&b.db, &id, &code).unwrap().evidence.is_empty());
+    let mut c = laptop(2);
+    c.import(&without).unwrap();
+    c.import(&with_photo).unwrap();
+    assert!(inspection::item(&c.db, &id, &code).unwrap().evidence.is_empty());
+    assert_eq!(c.dump()["tables"]["evidence"], a.dump()["tables"]["evidence"]);
+}
+
+#[test]
 fn an_unknown_device_is_refused_without_trust_and_nothing_changes() {
     let mut a = laptop(0);
     let mut b = laptop(1);
