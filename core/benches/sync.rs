@@ -114,10 +114,14 @@ fn child(db: &Path, files: &[PathBuf]) {
     let store = EvidenceStore::beside(db.path().unwrap());
     let t = Instant::now();
     let mut ops = 0;
-    for f in files {
-        let r = sync::import(&mut db, &store, f, &ImportOptions { trust: true }, &mut |_| {}).unwrap();
-        ops += r.ops_new + r.ops_known;
-    }
+    // As `qingdan bundle import FILE...` does it.
+    db.checkpoint_after(|db| {
+        for f in files {
+            let r = sync::import(db, &store, f, &ImportOptions { trust: true }, &mut |_| {}).unwrap();
+            ops += r.ops_new + r.ops_known;
+        }
+    })
+    .unwrap();
     println!("{} {} {}", t.elapsed().as_secs_f64(), peak_rss_mb(), ops);
 }
 

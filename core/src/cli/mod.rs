@@ -342,12 +342,12 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
         Some(a) => a,
         None => crate::settings::user_name(&db)?,
     };
+    // The 变更历史 names the same person as the record itself.
+    db.set_actor(&actor);
     let w = &mut output::Writer { out, err, lang };
     match cli.command {
         Command::Init => {
             let report = seed::load_reference(&mut db)?;
-    // The 变更历史 names the same person as the record itself.
-    db.set_actor(&actor);
             w.init(&db, &report)
         }
         Command::Demo { with_campaign } => {

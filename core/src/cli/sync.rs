@@ -100,15 +100,19 @@ pub(super) fn bundle_cmd(db: &mut Db, cmd: BundleCmd, w: &mut Writer<'_>) -> Res
             let mut reports = Vec::new();
             let mut refused = Vec::new();
             let mut first_error: Option<Error> = None;
-            for f in &files {
-                match sync::import(db, &store, f, &opts, &mut |_| {}) {
-                    Ok(r) => reports.push(r),
-                    Err(e) => {
-                        refused.push(Refusal { file: f.display().to_string(), message: e.message(w.lang) });
-                        first_error.get_or_insert(e);
+            // One transaction per file (a refused file does not stop the
+            // others); the WAL is copied into the database once, at the end.
+            db.checkpoint_after(|db| {
+                for f in &files {
+                    match sync::import(db, &store, f, &opts, &mut |_| {}) {
+                        Ok(r) => reports.push(r),
+                        Err(e) => {
+                            refused.push(Refusal { file: f.display().to_string(), message: e.message(w.lang) });
+                            first_error.get_or_insert(e);
+                        }
                     }
                 }
-            }
+            })?;
             let mut tables: std::collections::BTreeMap<String, TableCounts> = Default::default();
             for r in &reports {
                 for (t, c) in &r.tables {

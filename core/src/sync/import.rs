@@ -4,7 +4,7 @@
 //! all of it back. Importing the same operations again finds them all known
 //! and changes nothing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
@@ -128,10 +128,10 @@ pub fn import(
     db.conn().execute_batch("PRAGMA cache_size = -65536")?;
     db.with_tx(|tx| {
         tx.execute_batch("PRAGMA defer_foreign_keys = ON; UPDATE sync_state SET applying = 1;")?;
-        let (affected, changed) = read_ops(tx, &mut opened, &bundle_id, &columns, &mut report, progress)?;
+        let affected = read_ops(tx, &mut opened, &bundle_id, &columns, &mut report, progress)?;
         fetch_attachments(tx, &mut opened, store, &affected, &mut report)?;
-        write_rows(tx, path, &affected, &changed, &bundle_id, &columns, &mut report, progress)?;
-        check_references(tx, path, &affected, &bundle_id)?;
+        write_rows(tx, path, &affected, &bundle_id, &columns, &mut report, progress)?;
+        check_references(tx, path, &affected)?;
         tx.execute(hlc::WITNESS_SQL, [&m.hlc])?;
         tx.execute("UPDATE sync_state SET applying = 0", [])?;
         let mut mark = tx.prepare_cached(
@@ -209,9 +209,50 @@ fn check_trust(db: &mut Db, opened: &Opened, own: &device::Device, opts: &Import
     }
 }
 
-type Affected = BTreeMap<(usize, String), u32>;
-/// Rows that got a new change or delete, not only a new insert.
-type Changed = HashSet<(usize, String)>;
+/// A line of `ops.jsonl` as read: an [`Op`] whose value is still the JSON
+/// text it came as, so that an insert's row is stored as it arrived instead
+/// of being written out again (a tenth of an import's time).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireOp<'a> {
+    id: String,
+    origin: String,
+    seq: i64,
+    hlc: String,
+    tbl: String,
+    row: String,
+    kind: OpKind,
+    #[serde(default)]
+    col: Option<String>,
+    #[serde(default, borrow)]
+    value: Option<&'a serde_json::value::RawValue>,
+    #[serde(default)]
+    bases: Vec<String>,
+    #[serde(default)]
+    actor: String,
+}
+
+impl WireOp<'_> {
+    fn into_op(self) -> serde_json::Result<Op> {
+        let value = match self.value {
+            Some(raw) => serde_json::from_str(raw.get())?,
+            None => Value::Null,
+        };
+        let WireOp { id, origin, seq, hlc, tbl, row, kind, col, bases, actor, .. } = self;
+        Ok(Op { id, origin, seq, hlc, tbl, row, kind, col, value, bases, actor })
+    }
+}
+
+/// The rows a bundle touched, by table (its index in `SYNCED`) and row id.
+type Affected = BTreeMap<(usize, String), Touched>;
+
+#[derive(Debug, Clone, Copy)]
+struct Touched {
+    /// The line of its first operation, to name in a refusal.
+    line: u32,
+    /// It got a new change or delete, not only a new insert.
+    changed: bool,
+}
 
 fn read_ops(
     tx: &Connection,
@@ -220,11 +261,11 @@ fn read_ops(
     columns: &HashMap<&'static str, Vec<String>>,
     report: &mut ImportReport,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(Affected, Changed)> {
+) -> Result<Affected> {
     let path = opened.path.clone();
     let total = opened.manifest.counts.ops;
     let mut affected: Affected = BTreeMap::new();
-    let mut changed: Changed = HashSet::new();
+    let mut op_store = ops::OpStore::new(tx)?;
     let mut reader = opened.read_entry(bundle::OPS)?;
     let mut lines = BufReader::with_capacity(1 << 16, &mut reader);
     let mut line = Vec::new();
@@ -241,15 +282,20 @@ fn read_ops(
         if line.len() > bundle::MAX_LINE {
             return Err(refused(&path, Some(bundle::OPS), Some(n), "单行过长", "a line is too long"));
         }
-        let op: Op = serde_json::from_slice(line.strip_suffix(b"\n").unwrap_or(&line)).map_err(|e| {
+        let cannot_read = |e: serde_json::Error| {
             refused(&path, Some(bundle::OPS), Some(n), format!("无法解析的操作记录（{e}）"), format!("an operation cannot be read ({e})"))
-        })?;
+        };
+        let wire: WireOp = serde_json::from_slice(line.strip_suffix(b"\n").unwrap_or(&line)).map_err(cannot_read)?;
+        let raw = wire.value.map(|v| v.get());
+        let op = wire.into_op().map_err(cannot_read)?;
         let (idx, _) = validate(&op, columns).map_err(|(zh, en)| refused(&path, Some(bundle::OPS), Some(n), zh, en))?;
-        match ops::store(tx, &op, Some(bundle_id))? {
+        let insert_json = if op.kind == OpKind::Insert { raw } else { None };
+        match op_store.store(&op, insert_json, Some(bundle_id))? {
             StoreOutcome::New => report.ops_new += 1,
             StoreOutcome::Known => {
                 let from: Option<String> = tx
-                    .query_row("SELECT bundle_id FROM sync_op WHERE id = ?1", [&op.id], |r| r.get(0))
+                    .prepare_cached("SELECT bundle_id FROM sync_op WHERE id = ?1")?
+                    .query_row([&op.id], |r| r.get(0))
                     .optional()?
                     .flatten();
                 if from.as_deref() == Some(bundle_id) {
@@ -268,10 +314,8 @@ fn read_ops(
                 ))
             }
         }
-        if op.kind != OpKind::Insert {
-            changed.insert((idx, op.row.clone()));
-        }
-        affected.entry((idx, op.row.clone())).or_insert(n);
+        let touched = affected.entry((idx, op.row.clone())).or_insert(Touched { line: n, changed: false });
+        touched.changed |= op.kind != OpKind::Insert;
         if n % 5000 == 0 {
             progress(Progress { stage: "reading".into(), done: n as u64, total });
         }
@@ -287,7 +331,7 @@ fn read_ops(
             format!("the manifest declares {total} operations, the file holds {n}"),
         ));
     }
-    Ok((affected, changed))
+    Ok(affected)
 }
 
 type Refusal = (String, String);
@@ -365,7 +409,8 @@ fn fetch_attachments(
     report: &mut ImportReport,
 ) -> Result<()> {
     let idx = SYNCED.iter().position(|s| s.table == "attachment").expect("attachment travels");
-    for ((t, sha), line) in affected.range((idx, String::new())..(idx + 1, String::new())) {
+    for ((t, sha), touched) in affected.range((idx, String::new())..(idx + 1, String::new())) {
+        let line = &touched.line;
         debug_assert_eq!(*t, idx);
         let original = store.path(sha, crate::evidence::Variant::Original);
         if original.exists() {
@@ -403,24 +448,25 @@ fn write_rows(
     tx: &Connection,
     path: &Path,
     affected: &Affected,
-    changed: &Changed,
     bundle_id: &str,
     columns: &HashMap<&'static str, Vec<String>>,
     report: &mut ImportReport,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<()> {
     let total = affected.len() as u64;
-    for (done, ((idx, row), line)) in affected.iter().enumerate() {
+    let mut merger = ops::Merger::new(tx)?;
+    let mut settled_query = tx.prepare_cached(SETTLED)?;
+    for (done, ((idx, row), touched)) in affected.iter().enumerate() {
         let s = &SYNCED[*idx];
-        if !changed.contains(&(*idx, row.clone())) && settled(tx, s, row, bundle_id)? {
+        if !touched.changed && settled_query.query_row(params![s.table, row, bundle_id], |r| r.get::<_, bool>(0))? {
             report.tables.entry(s.table.to_string()).or_default().unchanged += 1;
             continue;
         }
-        let (effect, conflicts) = ops::materialize_counting(tx, s, &columns[s.table], row).map_err(|e| {
+        let (effect, conflicts) = merger.materialize_counting(s, &columns[s.table], row).map_err(|e| {
             refused(
                 path,
                 Some(bundle::OPS),
-                Some(*line),
+                Some(touched.line),
                 format!("无法写入{} {row}：{}", s.table, plain(&e)),
                 format!("cannot write {} {row}: {}", s.table, plain(&e)),
             )
@@ -441,18 +487,26 @@ fn write_rows(
     Ok(())
 }
 
-/// Only inserts of this row arrived, and an older insert of it was here, with
-/// no delete: the earliest insert still decides, so the row stays as it is.
-/// (Laptops that each loaded the same reference data send it in every bundle.)
-fn settled(tx: &Connection, s: &Synced, row: &str, bundle_id: &str) -> Result<bool> {
-    const FIRST: &str = "min(hlc || ' ' || origin || ' ' || printf('%012d', seq))";
-    let sql = format!(
-        "SELECT NOT EXISTS (SELECT 1 FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'delete')
-           AND coalesce((SELECT {FIRST} FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'insert' AND bundle_id IS NOT ?3)
-                 < (SELECT {FIRST} FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'insert' AND bundle_id IS ?3), 0)"
-    );
-    Ok(tx.prepare_cached(&sql)?.query_row(params![s.table, row, bundle_id], |r| r.get(0))?)
+// The earliest of a row's inserts, by clock stamp, then device and number.
+macro_rules! first_insert {
+    () => {
+        "min(hlc || ' ' || origin || ' ' || printf('%012d', seq))"
+    };
 }
+
+/// Whether a row is settled (`?1` table, `?2` row id, `?3` this bundle):
+/// only inserts of it arrived, and an older insert of it was here, with no
+/// delete. The earliest insert still decides, so the row stays as it is.
+/// (Laptops that each loaded the same reference data send it in every bundle.)
+const SETTLED: &str = concat!(
+    "SELECT NOT EXISTS (SELECT 1 FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'delete')
+       AND coalesce((SELECT ",
+    first_insert!(),
+    " FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'insert' AND bundle_id IS NOT ?3)
+             < (SELECT ",
+    first_insert!(),
+    " FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'insert' AND bundle_id IS ?3), 0)"
+);
 
 fn plain(e: &Error) -> String {
     match e {
@@ -464,13 +518,25 @@ fn plain(e: &Error) -> String {
 /// Every row written must point at rows that are here: its foreign keys, an
 /// inspection's target, a checklist row's catalog item. Checked table by
 /// table over the rows this bundle touched.
-fn check_references(tx: &Connection, path: &Path, affected: &Affected, bundle_id: &str) -> Result<()> {
+fn check_references(tx: &Connection, path: &Path, affected: &Affected) -> Result<()> {
+    // The rows this bundle touched, for the checks to join: a temporary table
+    // (this connection's, gone with it), so the operation log needs no index by bundle.
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS import_touched (tbl TEXT NOT NULL, row_id TEXT NOT NULL, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;
+         DELETE FROM temp.import_touched;",
+    )?;
+    {
+        let mut add = tx.prepare_cached("INSERT INTO temp.import_touched (tbl, row_id) VALUES (?1, ?2)")?;
+        for (idx, row) in affected.keys() {
+            add.execute(params![SYNCED[*idx].table, row])?;
+        }
+    }
     let mut tables: Vec<usize> = affected.keys().map(|(i, _)| *i).collect();
     tables.dedup();
     for idx in tables {
         let s = &SYNCED[idx];
         let row = schema::row_id_expr(s, "t");
-        let touched = format!("{row} IN (SELECT row_id FROM sync_op WHERE bundle_id = ?1 AND tbl = '{}')", s.table);
+        let touched = format!("{row} IN (SELECT row_id FROM temp.import_touched WHERE tbl = '{}')", s.table);
         let mut checks: Vec<(String, String, String)> = Vec::new();
         let mut st = tx.prepare(&format!("PRAGMA foreign_key_list({})", s.table))?;
         let fks: Vec<(String, String, Option<String>)> =
@@ -511,9 +577,9 @@ fn check_references(tx: &Connection, path: &Path, affected: &Affected, bundle_id
         }
         for (sql, zh, en) in checks {
             let found: Option<(String, String)> =
-                tx.prepare_cached(&sql)?.query_row([bundle_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                tx.prepare_cached(&sql)?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
             if let Some((row_id, value)) = found {
-                let line = affected.get(&(idx, row_id.clone())).copied();
+                let line = affected.get(&(idx, row_id.clone())).map(|t| t.line);
                 let name = super::conflicts::record_name(s.table);
                 return Err(refused(
                     path,

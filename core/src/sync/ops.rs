@@ -136,55 +136,95 @@ pub fn json_to_sql(v: &Value) -> Option<SqlValue> {
 /// Stores an operation (with `bundle_id`) and its replaced-by links.
 /// Returns false when an identical operation is already here.
 pub(crate) fn store(conn: &Connection, op: &Op, bundle_id: Option<&str>) -> Result<StoreOutcome> {
-    let value = match op.kind {
-        OpKind::Insert => SqlValue::Text(op.value.to_string()),
-        _ => json_to_sql(&op.value).ok_or_else(|| Error::Internal("op value is not a scalar".into()))?,
-    };
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor, bundle_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![
-        op.id,
-        op.origin,
-        op.seq,
-        op.hlc,
-        op.tbl,
-        op.row,
-        op.kind.slug(),
-        op.col,
-        value,
-        serde_json::to_string(&op.bases).expect("strings serialise"),
-        op.actor,
-        bundle_id
-    ])?;
-    if inserted == 0 {
-        // Here already (by id, or by device and number): the same, or a forgery.
-        let existing = conn
-            .prepare_cached(&format!("SELECT {OP_COLUMNS} FROM sync_op WHERE id = ?1"))?
-            .query_row(params![op.id], op_from_row)
-            .optional()?;
-        return Ok(if existing.as_ref() == Some(op) { StoreOutcome::Known } else { StoreOutcome::Differs });
+    OpStore::new(conn)?.store(op, None, bundle_id)
+}
+
+/// The statements that store operations, prepared once for an import of
+/// thousands: taking them from the statement cache for each operation (a
+/// hash of the SQL text each way) was a measurable share of the import.
+pub(crate) struct OpStore<'c> {
+    conn: &'c Connection,
+    insert: rusqlite::CachedStatement<'c>,
+    link: rusqlite::CachedStatement<'c>,
+    drop_head: rusqlite::CachedStatement<'c>,
+    add_head: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> OpStore<'c> {
+    pub(crate) fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(OpStore {
+            conn,
+            insert: conn.prepare_cached(
+                "INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor, bundle_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
+            )?,
+            link: conn.prepare_cached("INSERT OR IGNORE INTO sync_succ (base_id, op_id) VALUES (?1, ?2)")?,
+            drop_head: conn
+                .prepare_cached("DELETE FROM sync_head WHERE tbl = ?1 AND row_id = ?2 AND col = ?3 AND op_id = ?4")?,
+            add_head: conn.prepare_cached(
+                "INSERT INTO sync_head (tbl, row_id, col, op_id) SELECT ?1, ?2, ?3, ?4
+                 WHERE NOT EXISTS (SELECT 1 FROM sync_succ WHERE base_id = ?4)",
+            )?,
+        })
     }
-    let mut link = conn.prepare_cached("INSERT OR IGNORE INTO sync_succ (base_id, op_id) VALUES (?1, ?2)")?;
-    for base in &op.bases {
-        link.execute([base, &op.id])?;
-    }
-    if let (OpKind::Set, Some(col)) = (op.kind, &op.col) {
-        // What it replaced is no longer current; it is current unless a later
-        // change that replaced it arrived first.
-        let mut drop = conn.prepare_cached("DELETE FROM sync_head WHERE tbl = ?1 AND row_id = ?2 AND col = ?3 AND op_id = ?4")?;
-        for base in &op.bases {
-            drop.execute(params![op.tbl, op.row, col, base])?;
+
+    /// Stores `op`; `insert_json` is an insert's row as the JSON text it
+    /// arrived in (the same object as `op.value`), so it is not written out again.
+    pub(crate) fn store(
+        &mut self,
+        op: &Op,
+        insert_json: Option<&str>,
+        bundle_id: Option<&str>,
+    ) -> Result<StoreOutcome> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        let value = match (op.kind, insert_json) {
+            (OpKind::Insert, Some(text)) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+            (OpKind::Insert, None) => ToSqlOutput::Owned(SqlValue::Text(op.value.to_string())),
+            _ => ToSqlOutput::Owned(
+                json_to_sql(&op.value).ok_or_else(|| Error::Internal("op value is not a scalar".into()))?,
+            ),
+        };
+        let bases = if op.bases.is_empty() {
+            "[]".to_string()
+        } else {
+            serde_json::to_string(&op.bases).expect("strings serialise")
+        };
+        let inserted = self.insert.execute(params![
+            op.id,
+            op.origin,
+            op.seq,
+            op.hlc,
+            op.tbl,
+            op.row,
+            op.kind.slug(),
+            op.col,
+            value,
+            bases,
+            op.actor,
+            bundle_id
+        ])?;
+        if inserted == 0 {
+            // Here already (by id, or by device and number): the same, or a forgery.
+            let existing = self
+                .conn
+                .prepare_cached(&format!("SELECT {OP_COLUMNS} FROM sync_op WHERE id = ?1"))?
+                .query_row(params![op.id], op_from_row)
+                .optional()?;
+            return Ok(if existing.as_ref() == Some(op) { StoreOutcome::Known } else { StoreOutcome::Differs });
         }
-        conn.prepare_cached(
-            "INSERT INTO sync_head (tbl, row_id, col, op_id) SELECT ?1, ?2, ?3, ?4
-             WHERE NOT EXISTS (SELECT 1 FROM sync_succ WHERE base_id = ?4)",
-        )?
-        .execute(params![op.tbl, op.row, col, op.id])?;
+        for base in &op.bases {
+            self.link.execute([base, &op.id])?;
+        }
+        if let (OpKind::Set, Some(col)) = (op.kind, &op.col) {
+            // What it replaced is no longer current; it is current unless a later
+            // change that replaced it arrived first.
+            for base in &op.bases {
+                self.drop_head.execute(params![op.tbl, op.row, col, base])?;
+            }
+            self.add_head.execute(params![op.tbl, op.row, col, op.id])?;
+        }
+        Ok(StoreOutcome::New)
     }
-    Ok(StoreOutcome::New)
 }
 
 #[derive(Debug)]
@@ -230,16 +270,21 @@ type Stamp = (String, String, i64);
 
 /// Computes a row's state from its operations; None when no insert is known.
 pub fn row_state(conn: &Connection, s: &Synced, row_id: &str) -> Result<Option<RowState>> {
-    // One pass over the row's operations: its inserts and deletes, and the
-    // `set`s that nothing replaced (the heads).
-    let mut st = conn.prepare_cached(
-        "SELECT kind, value, hlc, origin, seq, col, id, actor FROM sync_op
-         WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL
-         UNION ALL
-         SELECT o.kind, o.value, o.hlc, o.origin, o.seq, o.col, o.id, o.actor
-         FROM sync_head h JOIN sync_op o ON o.id = h.op_id
-         WHERE h.tbl = ?1 AND h.row_id = ?2",
-    )?;
+    let mut st = conn.prepare_cached(ROW_OPS)?;
+    row_state_with(&mut st, s, row_id)
+}
+
+/// One pass over a row's operations: its inserts and deletes, and the
+/// `set`s that nothing replaced (the heads).
+const ROW_OPS: &str = "SELECT kind, value, hlc, origin, seq, col, id, actor FROM sync_op
+     WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL
+     UNION ALL
+     SELECT o.kind, o.value, o.hlc, o.origin, o.seq, o.col, o.id, o.actor
+     FROM sync_head h JOIN sync_op o ON o.id = h.op_id
+     WHERE h.tbl = ?1 AND h.row_id = ?2";
+
+/// [`row_state`] with the statement of [`ROW_OPS`] prepared by the caller.
+fn row_state_with(st: &mut rusqlite::Statement<'_>, s: &Synced, row_id: &str) -> Result<Option<RowState>> {
     let mut life: Vec<(bool, Option<String>, Stamp)> = Vec::new();
     let mut sets: Vec<(String, Stamp, Head)> = Vec::new();
     let mut rows = st.query([s.table, row_id])?;
@@ -335,55 +380,120 @@ pub fn materialize(conn: &Connection, s: &Synced, cols: &[String], row_id: &str)
 
 /// [`materialize`], also saying how many fields of the row are in conflict.
 pub fn materialize_counting(conn: &Connection, s: &Synced, cols: &[String], row_id: &str) -> Result<(Effect, usize)> {
-    let Some(state) = row_state(conn, s, row_id)? else { return Ok((Effect::Unknown, 0)) };
-    let conflicts = state.conflicts.len();
-    Ok((write_state(conn, s, cols, row_id, state)?, conflicts))
+    Merger::new(conn)?.materialize_counting(s, cols, row_id)
 }
 
-fn write_state(conn: &Connection, s: &Synced, cols: &[String], row_id: &str, state: RowState) -> Result<Effect> {
-    let (clause, keys) = key_filter(s, row_id)?;
-    if !state.exists {
-        let gone = conn
-            .prepare_cached(&format!("DELETE FROM {} WHERE {clause}", s.table))?
-            .execute(rusqlite::params_from_iter(keys.iter()))?;
-        return Ok(if gone > 0 { Effect::Deleted } else { Effect::Unchanged });
+/// Materializes many rows in a row (an import), with its statements prepared
+/// once: the row query, and an INSERT per table and set of columns present
+/// (an import writes thousands of rows of a few shapes; building and looking
+/// up the statement text for each was a measurable share of it).
+pub struct Merger<'c> {
+    conn: &'c Connection,
+    row_ops: rusqlite::CachedStatement<'c>,
+    inserts: std::collections::HashMap<(&'static str, usize, u64), rusqlite::CachedStatement<'c>>,
+}
+
+impl<'c> Merger<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(Merger { conn, row_ops: conn.prepare_cached(ROW_OPS)?, inserts: Default::default() })
     }
-    // Most rows a bundle brings are new here: try that first. Only a clash on
-    // the row's own key falls through to the update; any other clash is an error.
-    let present: Vec<&String> = cols.iter().filter(|c| state.values.contains_key(*c)).collect();
-    let sql = format!(
+
+    /// See [`materialize_counting`].
+    pub fn materialize_counting(&mut self, s: &Synced, cols: &[String], row_id: &str) -> Result<(Effect, usize)> {
+        let Some(state) = row_state_with(&mut self.row_ops, s, row_id)? else { return Ok((Effect::Unknown, 0)) };
+        let conflicts = state.conflicts.len();
+        Ok((self.write_state(s, cols, row_id, state)?, conflicts))
+    }
+
+    /// Inserts the row as `values` has it; false when its key is taken (the
+    /// row is here), any other clash is an error.
+    fn try_insert(&mut self, s: &Synced, cols: &[String], values: &BTreeMap<String, Value>) -> Result<bool> {
+        let present: Vec<&String> = cols.iter().filter(|c| values.contains_key(*c)).collect();
+        let params: Vec<SqlValue> =
+            present.iter().map(|c| json_to_sql(&values[*c]).unwrap_or(SqlValue::Null)).collect();
+        let params = rusqlite::params_from_iter(params.iter());
+        let inserted = match column_mask(cols, &present) {
+            Some(mask) => {
+                let st = match self.inserts.entry((s.table, cols.len(), mask)) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(self.conn.prepare_cached(&insert_sql(s, &present))?)
+                    }
+                };
+                st.execute(params)?
+            }
+            None => self.conn.prepare_cached(&insert_sql(s, &present))?.execute(params)?,
+        };
+        Ok(inserted > 0)
+    }
+
+    fn write_state(&mut self, s: &Synced, cols: &[String], row_id: &str, state: RowState) -> Result<Effect> {
+        let conn = self.conn;
+        if !state.exists {
+            let (clause, keys) = key_filter(s, row_id)?;
+            let gone = conn
+                .prepare_cached(&format!("DELETE FROM {} WHERE {clause}", s.table))?
+                .execute(rusqlite::params_from_iter(keys.iter()))?;
+            return Ok(if gone > 0 { Effect::Deleted } else { Effect::Unchanged });
+        }
+        // Most rows a bundle brings are new here: try that first. Only a clash on
+        // the row's own key falls through to the update; any other clash is an error.
+        if self.try_insert(s, cols, &state.values)? {
+            return Ok(Effect::Inserted);
+        }
+        let (clause, keys) = key_filter(s, row_id)?;
+        let now = current_row(conn, s, cols, row_id)?
+            .ok_or_else(|| Error::Internal(format!("{} {row_id} neither inserted nor found", s.table)))?;
+        let changed: Vec<&String> = cols
+            .iter()
+            .filter(|c| !s.key.contains(&c.as_str()))
+            .filter(|c| state.values.get(*c).is_some_and(|want| !same_value(want, &now[*c])))
+            .collect();
+        if changed.is_empty() {
+            return Ok(Effect::Unchanged);
+        }
+        let n = keys.len();
+        let sets =
+            changed.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", n + i + 1)).collect::<Vec<_>>().join(", ");
+        let mut values = keys;
+        values.extend(changed.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)));
+        conn.prepare_cached(&format!("UPDATE {} SET {sets} WHERE {clause}", s.table))?
+            .execute(rusqlite::params_from_iter(values.iter()))?;
+        // Two laptops that each loaded the same reference data differ only in who
+        // stored it when: written, so they agree, but nothing a person would call an update.
+        if changed.iter().all(|c| schema::is_bookkeeping(c) || c.as_str() == "created_at") {
+            return Ok(Effect::Unchanged);
+        }
+        Ok(Effect::Updated)
+    }
+}
+
+/// The INSERT of a row of `s` with the columns `present` (a subsequence of `cols`).
+fn insert_sql(s: &Synced, present: &[&String]) -> String {
+    format!(
         "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT({}) DO NOTHING",
         s.table,
         present.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
         (1..=present.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
         s.key.join(", ")
-    );
-    let values: Vec<SqlValue> = present.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)).collect();
-    if conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))? > 0 {
-        return Ok(Effect::Inserted);
+    )
+}
+
+/// Which of `cols` are `present` (a subsequence of them), a bit each; `None`
+/// beyond 64 columns.
+fn column_mask(cols: &[String], present: &[&String]) -> Option<u64> {
+    if cols.len() > 64 {
+        return None;
     }
-    let now = current_row(conn, s, cols, row_id)?
-        .ok_or_else(|| Error::Internal(format!("{} {row_id} neither inserted nor found", s.table)))?;
-    let changed: Vec<&String> = cols
-        .iter()
-        .filter(|c| !s.key.contains(&c.as_str()))
-        .filter(|c| state.values.get(*c).is_some_and(|want| !same_value(want, &now[*c])))
-        .collect();
-    if changed.is_empty() {
-        return Ok(Effect::Unchanged);
+    let mut mask = 0u64;
+    let mut next = present.iter().peekable();
+    for (i, c) in cols.iter().enumerate() {
+        if next.peek().is_some_and(|p| **p == c) {
+            mask |= 1 << i;
+            next.next();
+        }
     }
-    let n = keys.len();
-    let sets = changed.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", n + i + 1)).collect::<Vec<_>>().join(", ");
-    let mut values = keys;
-    values.extend(changed.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)));
-    conn.prepare_cached(&format!("UPDATE {} SET {sets} WHERE {clause}", s.table))?
-        .execute(rusqlite::params_from_iter(values.iter()))?;
-    // Two laptops that each loaded the same reference data differ only in who
-    // stored it when: written, so they agree, but nothing a person would call an update.
-    if changed.iter().all(|c| schema::is_bookkeeping(c) || c.as_str() == "created_at") {
-        return Ok(Effect::Unchanged);
-    }
-    Ok(Effect::Updated)
+    Some(mask)
 }
 
 /// 85 and 85.0 are the same score.
