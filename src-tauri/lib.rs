@@ -90,6 +90,10 @@ pub fn run() {
             commands::sync::conflict_resolve,
             commands::sync::history_list,
             commands::sync::history_export,
+            commands::assignments::assignment_list,
+            commands::assignments::assignment_groups,
+            commands::assignments::assignment_add,
+            commands::assignments::assignment_remove,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

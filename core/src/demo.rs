@@ -35,6 +35,18 @@ pub const COUNTIES: &[(&str, &[&str])] = &[
     ("伊滨区", &["庞村镇", "李村镇", "寇店镇", "佃庄镇", "诸葛镇"]),
 ];
 
+/// The demo campaign's seven inspection groups (检查组) and the counties each
+/// was assigned (任务分配): neighbouring divisions, the first group taking three.
+pub const GROUP_COUNTIES: [(&str, &[&str]); 7] = [
+    ("第一组", &["老城区", "西工区", "瀍河回族区"]),
+    ("第二组", &["涧西区", "洛龙区"]),
+    ("第三组", &["偃师区", "孟津区"]),
+    ("第四组", &["新安县", "宜阳县"]),
+    ("第五组", &["洛宁县", "伊川县"]),
+    ("第六组", &["嵩县", "栾川县"]),
+    ("第七组", &["汝阳县", "伊滨区"]),
+];
+
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "郑"];
 const GIVEN: &[&str] = &["建国", "秀英", "桂兰", "志强", "红霞", "国强", "丽娟", "海燕", "建华", "玉梅", "春生", "晓东", "淑珍", "卫东", "明亮", "雪梅"];
 const VILLAGE_PARTS: &[&str] = &["王庄", "李沟", "张营", "柳树", "槐树", "东岭", "西坡", "南寨", "北村", "杨店", "马岭", "石门", "河口", "红旗", "新庄", "上河", "下河", "枣园", "桃园", "牛家"];
@@ -252,12 +264,15 @@ pub struct CampaignReport {
     pub inspections: u32,
     pub problems: u32,
     pub suggestions: u32,
+    /// Counties assigned to the seven groups (任务分配).
+    pub assignments: u32,
     /// False when the database already held inspections: the campaign is added once.
     pub added: bool,
 }
 
 /// Adds a plausible campaign to the demo registry, so that a first look at
-/// the app shows work in progress: signed inspections in every county over
+/// the app shows work in progress: the 任务分配 of the seven groups over the
+/// counties ([`GROUP_COUNTIES`]), signed inspections in every county by its group over
 /// the last months, their problems at every stage of rectification (some
 /// overdue, some verified and closed, one returned), suggestions and a few
 /// evaluations. Runs on its own clock, which it moves through the campaign's
@@ -273,7 +288,6 @@ pub fn populate_campaign(db: &mut Db, clock: &crate::clock::FixedClock, today: c
     if !inspection::list(db, None)?.is_empty() {
         return Ok(CampaignReport::default());
     }
-    const GROUPS: [&str; 7] = ["第一组", "第二组", "第三组", "第四组", "第五组", "第六组", "第七组"];
     const LEADERS: [&str; 7] = ["王志强", "李秀英", "张建国", "刘桂兰", "陈国华", "杨淑珍", "赵德明"];
     let start = today - Duration::days(105);
     let at = |d: i64| std::cmp::min(start + Duration::days(d), today);
@@ -290,15 +304,37 @@ pub fn populate_campaign(db: &mut Db, clock: &crate::clock::FixedClock, today: c
         }
     }
     let mut report = CampaignReport { added: true, ..Default::default() };
+    let day_of = |n: usize| (n as i64 * 95) / chosen.len() as i64;
+    let group_of = |county: &str| GROUP_COUNTIES.iter().position(|(_, cs)| cs.contains(&county)).unwrap_or(0);
+    // The supervisor assigns every county to its group before the first visit,
+    // planned for the day its first facility is inspected.
+    clock.set(at(0));
+    for (group, counties) in GROUP_COUNTIES {
+        for county in counties {
+            let Some(first) = chosen.iter().position(|f| f.county == *county) else {
+                continue;
+            };
+            let planned = crate::problem::today(at(day_of(first))).format("%Y-%m-%d").to_string();
+            let county_id = all.iter().find(|f| f.county == *county).map(|f| f.county_id.clone()).unwrap_or_default();
+            let a = crate::assignment::NewAssignment {
+                group: group.into(),
+                target_kind: crate::assignment::AssignmentTargetKind::County,
+                target_id: county_id,
+                planned_date: Some(planned),
+                note: String::new(),
+            };
+            crate::assignment::assign(db, &a, "督查组")?;
+            report.assignments += 1;
+        }
+    }
     for (n, f) in chosen.iter().enumerate() {
-        let day = (n as i64 * 95) / chosen.len() as i64;
-        clock.set(at(day));
-        let g = n % GROUPS.len();
+        clock.set(at(day_of(n)));
+        let g = group_of(&f.county);
         let input = StartInspection {
             target_id: f.id.clone(),
             kind: if n % 4 == 3 { InspectionKind::Unannounced } else { InspectionKind::LawEnforcement },
             date: crate::problem::today(crate::clock::Clock::now(clock)).format("%Y-%m-%d").to_string(),
-            group: GROUPS[g].into(),
+            group: GROUP_COUNTIES[g].0.into(),
             leader: LEADERS[g].into(),
             members: vec![LEADERS[(g + 1) % 7].into()],
             representatives: vec![if f.contact_person.is_empty() { "机构负责人".into() } else { f.contact_person.clone() }],

@@ -117,6 +117,7 @@ const NOUNS: &[(&str, &str)] = &[
     ("设备", "device"),
     ("冲突", "conflict"),
     ("记录", "record"),
+    ("任务分配", "assignment"),
 ];
 
 fn en_noun(zh: &str) -> &str {

@@ -4,6 +4,7 @@
 //! It knows nothing of windows or Tauri: the desktop app is a thin shell over
 //! these functions, so everything here is tested without a desktop around it.
 
+pub mod assignment;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

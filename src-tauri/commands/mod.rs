@@ -3,6 +3,7 @@
 //! same code without a window; the contract is docs/ipc.md.
 
 pub mod app;
+pub mod assignments;
 pub mod catalog;
 pub mod departments;
 pub mod files;

@@ -65,4 +65,8 @@ pub const COMMANDS: &[&str] = &[
     "conflict_resolve",
     "history_list",
     "history_export",
+    "assignment_list",
+    "assignment_groups",
+    "assignment_add",
+    "assignment_remove",
 ];

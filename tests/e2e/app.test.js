@@ -77,6 +77,10 @@ const PROBE_ARGS = {
   conflict_resolve: { table: 'inspection', row: NOBODY, field: 'status', keep: `${NOBODY}:000000000001` },
   history_list: { table: 'inspection', rowId: NOBODY },
   history_export: { table: 'inspection', rowId: NOBODY },
+  // 任务分配: refused input and an unknown id, so that the probes write nothing.
+  assignment_list: { filter: {} },
+  assignment_add: { input: { group: '', target_kind: 'county', target_id: NOBODY, note: '' } },
+  assignment_remove: { id: NOBODY },
 };
 const ERROR_CODES = ['invalid_input', 'not_found', 'database_damaged', 'database', 'io', 'internal'];
 

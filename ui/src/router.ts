@@ -3,6 +3,7 @@
 
 import { createRouter, createWebHashHistory } from 'vue-router';
 
+import AssignmentsView from './views/AssignmentsView.vue';
 import CatalogView from './views/CatalogView.vue';
 import DashboardView from './views/DashboardView.vue';
 import DepartmentsView from './views/DepartmentsView.vue';
@@ -25,6 +26,7 @@ export const router = createRouter({
     { path: '/inspections', name: 'inspections', component: InspectionsView },
     { path: '/inspections/new', name: 'inspection-new', component: StartInspectionView },
     { path: '/inspections/:id', name: 'inspection', component: InspectionView },
+    { path: '/assignments', name: 'assignments', component: AssignmentsView },
     { path: '/problems', name: 'problems', component: ProblemsView },
     { path: '/problems/:id', name: 'problem', component: ProblemView },
     { path: '/dashboard', name: 'dashboard', component: DashboardView },

@@ -5,6 +5,7 @@
 //! sheet, row, column and reason), 1 internal error. `--json` output is
 //! stable. Without `--db` the CLI works on the desktop app's database.
 
+mod assignment;
 mod lists;
 mod output;
 mod problems;
@@ -68,6 +69,9 @@ enum Command {
     /// Problems (问题清单), their rectification (整改清单) and close-out (销号清单)
     #[command(subcommand)]
     Problem(problems::ProblemCmd),
+    /// Which inspection group inspects which targets (任务分配)
+    #[command(subcommand)]
+    Assignment(assignment::AssignmentCmd),
     /// Suggestions (意见建议)
     #[command(subcommand)]
     Suggestion(problems::SuggestionCmd),
@@ -413,6 +417,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
         }
         Command::Inspection(cmd) => inspection_cmd(&mut db, cmd, &actor, w),
         Command::Problem(cmd) => problems::problem_cmd(&mut db, cmd, &actor, w),
+        Command::Assignment(cmd) => assignment::assignment_cmd(&mut db, cmd, &actor, w),
         Command::Suggestion(cmd) => problems::suggestion_cmd(&mut db, cmd, &actor, w),
         Command::Evaluation(cmd) => lists::evaluation_cmd(&mut db, cmd, &actor, w),
         Command::Learning(cmd) => lists::learning_cmd(&mut db, cmd, &actor, w),

@@ -92,8 +92,14 @@ impl Writer<'_> {
             return self.zh_en("数据库中已有检查记录，未再添加演示检查工作".into(), "the database already holds inspections; no demo campaign added".into());
         }
         self.zh_en(
-            format!("演示检查工作：已签字检查 {} 次，问题 {} 个，意见建议 {} 条", c.inspections, c.problems, c.suggestions),
-            format!("demo campaign: {} signed inspections, {} problems, {} suggestions", c.inspections, c.problems, c.suggestions),
+            format!(
+                "演示检查工作：任务分配 {} 项，已签字检查 {} 次，问题 {} 个，意见建议 {} 条",
+                c.assignments, c.inspections, c.problems, c.suggestions
+            ),
+            format!(
+                "demo campaign: {} assignments, {} signed inspections, {} problems, {} suggestions",
+                c.assignments, c.inspections, c.problems, c.suggestions
+            ),
         )
     }
 
@@ -283,7 +289,9 @@ impl Writer<'_> {
         let verdict = it.verdict.map(|v| v.label(self.lang)).unwrap_or("—");
         self.zh_en(format!("已保存：{} {} —— {verdict}", it.code, it.title), format!("saved: {} {} — {verdict}", it.code, it.title))?;
         let missing: Vec<&str> = match it.verdict {
-            Some(Verdict::Partial) if it.finding.is_empty() => vec![Gap::FindingMissing.text(self.lang)],
+            Some(Verdict::Partial) if it.finding.is_empty() => {
+                vec![Gap::FindingMissing.text(self.lang)]
+            }
             Some(Verdict::Noncompliant) => [
                 (it.finding.is_empty(), Gap::FindingMissing),
                 (it.severity.is_none(), Gap::SeverityMissing),
@@ -293,7 +301,9 @@ impl Writer<'_> {
             .filter(|(m, _)| *m)
             .map(|(_, g)| g.text(self.lang))
             .collect(),
-            Some(Verdict::NotApplicable) if it.na_reason.is_empty() => vec![Gap::NaReasonMissing.text(self.lang)],
+            Some(Verdict::NotApplicable) if it.na_reason.is_empty() => {
+                vec![Gap::NaReasonMissing.text(self.lang)]
+            }
             _ => Vec::new(),
         };
         if !missing.is_empty() {

@@ -440,6 +440,25 @@ CREATE TABLE sync_bundle (
 /// and the index cost every stored operation a third b-tree write.
 const V5_SYNC_OP_NO_BUNDLE_INDEX: &str = "DROP INDEX IF EXISTS sync_op_bundle;";
 
+/// 任务分配: which inspection group inspects which county/district, facility
+/// or department. `target_id` points into the table `target_kind` names, so
+/// it is no foreign key; a sync import checks it (`crate::sync::import`).
+const V6_ASSIGNMENT: &str = r#"
+CREATE TABLE assignment (
+    id           TEXT PRIMARY KEY,
+    group_name   TEXT NOT NULL,
+    target_kind  TEXT NOT NULL CHECK (target_kind IN ('county', 'facility', 'department')),
+    target_id    TEXT NOT NULL,
+    planned_date TEXT,
+    note         TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    device_id    TEXT NOT NULL,
+    UNIQUE (group_name, target_kind, target_id)
+) STRICT;
+CREATE INDEX assignment_target ON assignment (target_id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_FOUNDATION),
@@ -447,13 +466,14 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V3_LISTS),
         M::up(V4_SYNC),
         M::up(V5_SYNC_OP_NO_BUNDLE_INDEX),
+        M::up(V6_ASSIGNMENT),
     ])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub fn latest_version() -> i64 {
     // One per entry of `migrations()`.
-    5
+    6
 }
 
 #[cfg(test)]

@@ -123,6 +123,7 @@ pub fn record_name(table: &str) -> &'static str {
         "opinion" => "意见建议",
         "evaluation" => "评价",
         "study_mark" => "学习记录",
+        "assignment" => "任务分配",
         _ => "记录",
     }
 }

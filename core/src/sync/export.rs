@@ -301,6 +301,23 @@ fn selected_rows(conn: &Connection, sel: &Selection) -> Result<HashSet<(String, 
         if sel.inspection.is_none() {
             conn_rows(&mut set, "opinion", "SELECT id FROM opinion WHERE county_id = ?1", c)?;
             conn_rows(&mut set, "evaluation", "SELECT id FROM evaluation WHERE county_id = ?1", c)?;
+            // Assignments of the county and of its facilities, removed ones
+            // too (found by their insert), so that the removal travels.
+            let mut st = conn.prepare(
+                "SELECT DISTINCT row_id FROM sync_op WHERE tbl = 'assignment' AND kind = 'insert'
+                   AND (json_extract(value, '$.target_id') = ?1
+                        OR json_extract(value, '$.target_id') IN (SELECT id FROM facility WHERE county_id = ?1))",
+            )?;
+            let assignments: Vec<String> = st.query_map([c], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            for a in assignments {
+                conn_rows(
+                    &mut set,
+                    "change_log",
+                    "SELECT id FROM change_log WHERE entity = 'assignment' AND entity_id = ?1",
+                    &a,
+                )?;
+                set.insert(("assignment".into(), a));
+            }
             let mut st = conn.prepare("SELECT id FROM facility WHERE county_id = ?1")?;
             let facilities: Vec<String> = st.query_map([c], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             for f in facilities {

@@ -564,6 +564,16 @@ fn check_references(tx: &Connection, path: &Path, affected: &Affected) -> Result
                 "的检查对象 {} 在本机不存在；请先导入对象名录".into(),
                 "has the target {}, which is not here; import the registry first".into(),
             )),
+            "assignment" => checks.push((
+                format!(
+                    "SELECT {row}, t.target_id FROM assignment t WHERE {touched}
+                       AND NOT (t.target_kind = 'county' AND EXISTS (SELECT 1 FROM jurisdiction WHERE id = t.target_id AND level = 'county'))
+                       AND NOT (t.target_kind = 'facility' AND EXISTS (SELECT 1 FROM facility WHERE id = t.target_id))
+                       AND NOT (t.target_kind = 'department' AND EXISTS (SELECT 1 FROM department WHERE id = t.target_id)) LIMIT 1"
+                ),
+                "分配的检查对象 {} 在本机不存在；请先导入对象名录".into(),
+                "assigns the target {}, which is not here; import the registry first".into(),
+            )),
             "inspection_item" => checks.push((
                 format!(
                     "SELECT {row}, t.item_code FROM inspection_item t JOIN inspection i ON i.id = t.inspection_id

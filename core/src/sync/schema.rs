@@ -43,6 +43,7 @@ pub const SYNCED: &[Synced] = &[
     Synced { table: "opinion", key: &["id"] },
     Synced { table: "evaluation", key: &["id"] },
     Synced { table: "study_mark", key: &["person", "document"] },
+    Synced { table: "assignment", key: &["id"] },
 ];
 
 /// Columns that say who touched a row last, or where the inspector's cursor

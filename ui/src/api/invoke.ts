@@ -72,7 +72,11 @@ export type Command =
   | 'conflict_list'
   | 'conflict_resolve'
   | 'history_list'
-  | 'history_export';
+  | 'history_export'
+  | 'assignment_list'
+  | 'assignment_groups'
+  | 'assignment_add'
+  | 'assignment_remove';
 
 /** Arguments travel with camelCase keys (Tauri's default); the structs inside keep Rust's snake_case. */
 export type Args = Record<string, unknown>;
