@@ -5,50 +5,13 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
 use serde_json::Value;
 
-use common::dump;
-
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn demo() -> Self {
-        let f = Fixture { dir: tempfile::tempdir().unwrap() };
-        f.cmd().arg("demo").assert().success();
-        f
-    }
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("q.db")
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("qingdan").unwrap();
-        c.arg("--db").arg(self.db()).arg("--actor").arg("督查组").env_remove("QINGDAN_LANG").env_remove("QINGDAN_DB");
-        c
-    }
-    fn run(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).assert().success().get_output().stdout.clone();
-        String::from_utf8(out).unwrap()
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?} prints JSON: {e}\n{out}"))
-    }
-    fn fail(&self, args: &[&str]) -> String {
-        let before = dump(&self.db());
-        let out = self.cmd().args(args).assert().code(2).get_output().clone();
-        assert_eq!(dump(&self.db()), before, "{args:?} changed the database");
-        String::from_utf8(out.stderr).unwrap()
-    }
-}
+use common::CliDb;
 
 #[test]
 fn assignments_are_added_listed_by_group_with_status_and_removed() {
-    let f = Fixture::demo();
+    let f = CliDb::demo("督查组");
     let homes = f.json(&["facility", "list", "--county", "汝阳县", "--json"]);
     let home = homes[0]["id"].as_str().unwrap().to_string();
     let home_name = homes[0]["name"].as_str().unwrap().to_string();
@@ -128,7 +91,7 @@ fn assignments_are_added_listed_by_group_with_status_and_removed() {
 
 #[test]
 fn bad_assignments_exit_2_and_change_nothing() {
-    let f = Fixture::demo();
+    let f = CliDb::demo("督查组");
     let err = f.fail(&["assignment", "add", "--group", "", "--county", "汝阳县", "--date", "6月1日"]);
     assert!(err.contains("“group”：不能为空") && err.contains("“planned_date”：“6月1日”无法识别"), "{err}");
     let err = f.fail(&["assignment", "add", "--group", "第一组", "--county", "不存在县"]);
@@ -143,7 +106,7 @@ fn bad_assignments_exit_2_and_change_nothing() {
 
 #[test]
 fn the_demo_campaign_assigns_its_seven_groups_over_the_fifteen_counties() {
-    let f = Fixture { dir: tempfile::tempdir().unwrap() };
+    let f = CliDb::empty("督查组");
     let out = f.run(&["demo", "--with-campaign"]);
     assert!(out.contains("任务分配 15 项"), "{out}");
     let list = f.json(&["assignment", "list", "--json"]);

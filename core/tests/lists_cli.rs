@@ -4,50 +4,11 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
-use serde_json::Value;
-
-use common::dump;
-
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn demo() -> Self {
-        let f = Fixture { dir: tempfile::tempdir().unwrap() };
-        f.cmd().arg("demo").assert().success();
-        f
-    }
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("q.db")
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("qingdan").unwrap();
-        c.arg("--db").arg(self.db()).arg("--actor").arg("张建国").env_remove("QINGDAN_LANG").env_remove("QINGDAN_DB");
-        c
-    }
-    fn run(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).assert().success().get_output().stdout.clone();
-        String::from_utf8(out).unwrap()
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?} prints JSON: {e}\n{out}"))
-    }
-    fn fail(&self, args: &[&str]) -> String {
-        let before = dump(&self.db());
-        let out = self.cmd().args(args).assert().code(2).get_output().clone();
-        assert_eq!(dump(&self.db()), before, "{args:?} changed the database");
-        String::from_utf8(out.stderr).unwrap()
-    }
-}
+use common::CliDb;
 
 #[test]
 fn problems_and_suggestions_from_other_sources_are_counted_apart() {
-    let f = Fixture::demo();
+    let f = CliDb::demo("张建国");
     let p = f.json(&[
         "problem", "add", "--description", "高龄津贴发放不及时", "--source", "群众反映", "--target-name", "全市",
         "--category", "政策落实", "--county", "汝阳县", "--severity", "较重", "--json",
@@ -79,7 +40,7 @@ fn problems_and_suggestions_from_other_sources_are_counted_apart() {
 
 #[test]
 fn merge_joins_pending_problems_of_one_target() {
-    let f = Fixture::demo();
+    let f = CliDb::demo("张建国");
     let county = f.json(&["problem", "add", "--description", "敬老院消防通道堵塞", "--source", "暗访调查", "--target-name", "全市", "--category", "消防安全", "--json"]);
     let other = f.json(&["problem", "add", "--description", "敬老院灭火器过期", "--source", "暗访调查", "--target-name", "全市", "--category", "消防安全", "--json"]);
     // Free-text targets are not one registry record: merging them is refused.
@@ -89,7 +50,7 @@ fn merge_joins_pending_problems_of_one_target() {
 
 #[test]
 fn evaluations_follow_the_two_way_rule_and_summarise() {
-    let f = Fixture::demo();
+    let f = CliDb::demo("张建国");
     for score in ["92.79", "95.73"] {
         f.run(&["evaluation", "add", "--subject-kind", "部门", "--subject", "民政局", "--aspect", "整改工作", "--evaluator", "人大常委会", "--score", score]);
     }
@@ -107,7 +68,7 @@ fn evaluations_follow_the_two_way_rule_and_summarise() {
 
 #[test]
 fn learning_marks_are_per_person() {
-    let f = Fixture::demo();
+    let f = CliDb::demo("张建国");
     let before = f.json(&["learning", "list", "--person", "张三", "--json"]);
     let doc = before.as_array().unwrap().iter().find(|d| d["document"] == "《河南省养老服务条例》").expect("the regulation is on the list");
     assert_eq!(doc["studied_by_person"], false);
@@ -125,7 +86,7 @@ fn learning_marks_are_per_person() {
 
 #[test]
 fn responsibility_lists_every_duty_with_its_problem_counts() {
-    let f = Fixture::demo();
+    let f = CliDb::demo("张建国");
     let rows = f.json(&["responsibility", "--json"]);
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 108, "the reference set has 108 duties");

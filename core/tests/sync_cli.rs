@@ -9,31 +9,21 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-struct Laptop {
-    dir: tempfile::TempDir,
+use common::CliDb;
+
+/// A laptop's database, driven through the CLI.
+struct Laptop(CliDb);
+
+impl std::ops::Deref for Laptop {
+    type Target = CliDb;
+    fn deref(&self) -> &CliDb {
+        &self.0
+    }
 }
 
 impl Laptop {
     fn demo() -> Self {
-        let l = Laptop { dir: tempfile::tempdir().unwrap() };
-        l.cmd().arg("demo").assert().success();
-        l
-    }
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("q.db")
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("qingdan").unwrap();
-        c.arg("--db").arg(self.db()).arg("--actor").arg("张建国").env_remove("QINGDAN_LANG").env_remove("QINGDAN_DB");
-        c
-    }
-    fn run(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).assert().success().get_output().stdout.clone();
-        String::from_utf8(out).unwrap()
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?} prints JSON: {e}\n{out}"))
+        Laptop(CliDb::demo("张建国"))
     }
     fn export(&self, name: &str) -> PathBuf {
         let out = self.dir.path().join(name);
