@@ -455,14 +455,15 @@ fn write_rows(
 ) -> Result<()> {
     let total = affected.len() as u64;
     let mut merger = ops::Merger::new(tx)?;
-    let mut settled_query = tx.prepare_cached(SETTLED)?;
     for (done, ((idx, row), touched)) in affected.iter().enumerate() {
         let s = &SYNCED[*idx];
-        if !touched.changed && settled_query.query_row(params![s.table, row, bundle_id], |r| r.get::<_, bool>(0))? {
-            report.tables.entry(s.table.to_string()).or_default().unchanged += 1;
-            continue;
-        }
-        let (effect, conflicts) = merger.materialize_counting(s, &columns[s.table], row).map_err(|e| {
+        let cols = &columns[s.table];
+        let merged = if touched.changed {
+            merger.materialize_counting(s, cols, row)
+        } else {
+            merger.materialize_inserted(s, cols, row, bundle_id)
+        };
+        let (effect, conflicts) = merged.map_err(|e| {
             refused(
                 path,
                 Some(bundle::OPS),
@@ -486,27 +487,6 @@ fn write_rows(
     }
     Ok(())
 }
-
-// The earliest of a row's inserts, by clock stamp, then device and number.
-macro_rules! first_insert {
-    () => {
-        "min(hlc || ' ' || origin || ' ' || printf('%012d', seq))"
-    };
-}
-
-/// Whether a row is settled (`?1` table, `?2` row id, `?3` this bundle):
-/// only inserts of it arrived, and an older insert of it was here, with no
-/// delete. The earliest insert still decides, so the row stays as it is.
-/// (Laptops that each loaded the same reference data send it in every bundle.)
-const SETTLED: &str = concat!(
-    "SELECT NOT EXISTS (SELECT 1 FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'delete')
-       AND coalesce((SELECT ",
-    first_insert!(),
-    " FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'insert' AND bundle_id IS NOT ?3)
-             < (SELECT ",
-    first_insert!(),
-    " FROM sync_op WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL AND kind = 'insert' AND bundle_id IS ?3), 0)"
-);
 
 fn plain(e: &Error) -> String {
     match e {

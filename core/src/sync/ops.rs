@@ -276,24 +276,47 @@ pub fn row_state(conn: &Connection, s: &Synced, row_id: &str) -> Result<Option<R
 
 /// One pass over a row's operations: its inserts and deletes, and the
 /// `set`s that nothing replaced (the heads).
-const ROW_OPS: &str = "SELECT kind, value, hlc, origin, seq, col, id, actor FROM sync_op
+const ROW_OPS: &str = "SELECT kind, value, hlc, origin, seq, col, id, actor, bundle_id FROM sync_op
      WHERE tbl = ?1 AND row_id = ?2 AND col IS NULL
      UNION ALL
-     SELECT o.kind, o.value, o.hlc, o.origin, o.seq, o.col, o.id, o.actor
+     SELECT o.kind, o.value, o.hlc, o.origin, o.seq, o.col, o.id, o.actor, o.bundle_id
      FROM sync_head h JOIN sync_op o ON o.id = h.op_id
      WHERE h.tbl = ?1 AND h.row_id = ?2";
 
+/// What [`row_state_with`] read: the row's state, or that it is settled.
+enum Read {
+    State(Option<RowState>),
+    /// Only inserts arrived from the bundle asked about, an older insert was
+    /// here already and no delete: the earliest insert still decides, so the
+    /// row stays as it is. (Laptops that each loaded the same reference data
+    /// send it in every bundle.)
+    Settled,
+}
+
 /// [`row_state`] with the statement of [`ROW_OPS`] prepared by the caller.
 fn row_state_with(st: &mut rusqlite::Statement<'_>, s: &Synced, row_id: &str) -> Result<Option<RowState>> {
-    let mut life: Vec<(bool, Option<String>, Stamp)> = Vec::new();
+    match read_row(st, s, row_id, None)? {
+        Read::State(state) => Ok(state),
+        Read::Settled => unreachable!("settled is only asked of an import"),
+    }
+}
+
+/// Reads a row's operations; with `only_inserts_from`, a row that bundle
+/// brought nothing but inserts to, and that they leave as it is, is
+/// [`Read::Settled`] without its state being computed.
+fn read_row(st: &mut rusqlite::Statement<'_>, s: &Synced, row_id: &str, only_inserts_from: Option<&str>) -> Result<Read> {
+    // (is an insert, its row, stamp, brought by the bundle asked about)
+    let mut life: Vec<(bool, Option<String>, Stamp, bool)> = Vec::new();
     let mut sets: Vec<(String, Stamp, Head)> = Vec::new();
     let mut rows = st.query([s.table, row_id])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(0)?;
         let stamp: Stamp = (r.get(2)?, r.get(3)?, r.get(4)?);
+        let bundle = r.get_ref(8)?;
+        let from_asked = only_inserts_from.is_some_and(|b| matches!(bundle, ValueRef::Text(t) if t == b.as_bytes()));
         match kind.as_str() {
-            "insert" => life.push((true, Some(r.get(1)?), stamp)),
-            "delete" => life.push((false, None, stamp)),
+            "insert" => life.push((true, Some(r.get(1)?), stamp, from_asked)),
+            "delete" => life.push((false, None, stamp, from_asked)),
             _ => {
                 let head = Head {
                     op_id: r.get(6)?,
@@ -306,15 +329,19 @@ fn row_state_with(st: &mut rusqlite::Statement<'_>, s: &Synced, row_id: &str) ->
             }
         }
     }
+    drop(rows);
     life.sort_by(|a, b| a.2.cmp(&b.2));
-    let Some(last) = life.last() else { return Ok(None) };
-    let cutoff: Option<Stamp> = life.iter().rev().find(|(insert, _, _)| !insert).map(|(_, _, s)| s.clone());
+    if only_inserts_from.is_some() && life.iter().all(|l| l.0) && life.first().is_some_and(|first| !first.3) {
+        return Ok(Read::Settled);
+    }
+    let Some(last) = life.last() else { return Ok(Read::State(None)) };
+    let cutoff: Option<Stamp> = life.iter().rev().find(|l| !l.0).map(|l| l.2.clone());
     if !last.0 {
-        return Ok(Some(RowState { exists: false, values: BTreeMap::new(), conflicts: BTreeMap::new() }));
+        return Ok(Read::State(Some(RowState { exists: false, values: BTreeMap::new(), conflicts: BTreeMap::new() })));
     }
     let first_insert = life
         .iter()
-        .find(|(insert, _, stamp)| *insert && cutoff.as_ref().is_none_or(|c| stamp > c))
+        .find(|(insert, _, stamp, _)| *insert && cutoff.as_ref().is_none_or(|c| stamp > c))
         .expect("the newest is an insert after the cutoff");
     let mut values: BTreeMap<String, Value> =
         match serde_json::from_str(first_insert.1.as_deref().unwrap_or("{}")).map_err(|e| Error::Internal(e.to_string()))? {
@@ -338,7 +365,7 @@ fn row_state_with(st: &mut rusqlite::Statement<'_>, s: &Synced, row_id: &str) ->
             conflicts.insert(col, heads.into_iter().map(|(_, h)| h).collect());
         }
     }
-    Ok(Some(RowState { exists: true, values, conflicts }))
+    Ok(Read::State(Some(RowState { exists: true, values, conflicts })))
 }
 
 /// The WHERE clause and parameters that find a row by its `row_id`.
@@ -400,7 +427,22 @@ impl<'c> Merger<'c> {
 
     /// See [`materialize_counting`].
     pub fn materialize_counting(&mut self, s: &Synced, cols: &[String], row_id: &str) -> Result<(Effect, usize)> {
-        let Some(state) = row_state_with(&mut self.row_ops, s, row_id)? else { return Ok((Effect::Unknown, 0)) };
+        self.merge(s, cols, row_id, None)
+    }
+
+    /// [`Self::materialize_counting`] of a row that the bundle `bundle_id`
+    /// brought only inserts to: when an older insert was here already (and no
+    /// delete), the row is left as it is and `Unchanged`, without being re-derived.
+    pub fn materialize_inserted(&mut self, s: &Synced, cols: &[String], row_id: &str, bundle_id: &str) -> Result<(Effect, usize)> {
+        self.merge(s, cols, row_id, Some(bundle_id))
+    }
+
+    fn merge(&mut self, s: &Synced, cols: &[String], row_id: &str, only_inserts_from: Option<&str>) -> Result<(Effect, usize)> {
+        let state = match read_row(&mut self.row_ops, s, row_id, only_inserts_from)? {
+            Read::Settled => return Ok((Effect::Unchanged, 0)),
+            Read::State(None) => return Ok((Effect::Unknown, 0)),
+            Read::State(Some(state)) => state,
+        };
         let conflicts = state.conflicts.len();
         Ok((self.write_state(s, cols, row_id, state)?, conflicts))
     }
