@@ -153,6 +153,22 @@ fn a_signed_inspection_with_its_photo_arrives_on_another_laptop() {
     assert_eq!(tables(&a.dump()), tables(&b.dump()));
 }
 
+/// Every laptop loads the reference data itself, a minute apart here. The
+/// earlier load wins on both, so they agree, yet the report says nothing
+/// was updated: only when each laptop stored it differs.
+#[test]
+fn reference_data_both_laptops_loaded_is_unchanged_not_updated() {
+    let mut a = laptop(0);
+    let mut b = laptop(1);
+    let file = a.export("a.qingdan");
+    let report = b.import(&file).unwrap();
+    let updated: Vec<_> = report.tables.iter().filter(|(_, c)| c.updated > 0).map(|(t, _)| t.clone()).collect();
+    assert_eq!(updated, Vec::<String>::new());
+    assert!(report.tables["catalog_version"].unchanged >= 1);
+    let versions = |l: &Laptop| l.dump()["tables"]["catalog_version"].clone();
+    assert_eq!(versions(&b), versions(&a), "the earlier load wins on both");
+}
+
 #[test]
 fn a_photo_taken_off_a_draft_is_taken_off_on_the_other_laptop_too() {
     let mut a = laptop(0);

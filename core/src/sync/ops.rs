@@ -503,7 +503,7 @@ impl<'c> Merger<'c> {
             .execute(rusqlite::params_from_iter(values.iter()))?;
         // Two laptops that each loaded the same reference data differ only in who
         // stored it when: written, so they agree, but nothing a person would call an update.
-        if changed.iter().all(|c| schema::is_bookkeeping(c) || c.as_str() == "created_at") {
+        if changed.iter().all(|c| schema::is_bookkeeping(c) || schema::STORED_AT.contains(&c.as_str())) {
             return Ok(Effect::Unchanged);
         }
         Ok(Effect::Updated)

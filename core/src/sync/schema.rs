@@ -50,6 +50,12 @@ pub const SYNCED: &[Synced] = &[
 /// was: they follow the newest change and two values are never a conflict.
 pub const BOOKKEEPING: &[&str] = &["updated_at", "device_id", "last_item_code"];
 
+/// Columns that say when a laptop stored a row (a catalog version is
+/// "imported" when its laptop loaded it). Laptops that each loaded the same
+/// reference data differ only in these and in the bookkeeping; the merge
+/// makes them agree, but that is nothing a person would call an update.
+pub const STORED_AT: &[&str] = &["created_at", "imported_at"];
+
 pub fn synced(table: &str) -> Option<&'static Synced> {
     SYNCED.iter().find(|s| s.table == table)
 }
