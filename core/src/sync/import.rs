@@ -292,12 +292,7 @@ fn read_ops(
         let insert_json = if op.kind == OpKind::Insert { raw } else { None };
         match op_store.store(&op, insert_json, Some(bundle_id))? {
             StoreOutcome::New => report.ops_new += 1,
-            StoreOutcome::Known => {
-                let from: Option<String> = tx
-                    .prepare_cached("SELECT bundle_id FROM sync_op WHERE id = ?1")?
-                    .query_row([&op.id], |r| r.get(0))
-                    .optional()?
-                    .flatten();
+            StoreOutcome::Known { bundle_id: from } => {
                 if from.as_deref() == Some(bundle_id) {
                     return Err(refused(&path, Some(bundle::OPS), Some(n), format!("操作 {} 在文件中出现两次", op.id), format!("the operation {} appears twice", op.id)));
                 }

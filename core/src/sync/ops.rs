@@ -143,17 +143,16 @@ pub(crate) fn store(conn: &Connection, op: &Op, bundle_id: Option<&str>) -> Resu
 /// thousands: taking them from the statement cache for each operation (a
 /// hash of the SQL text each way) was a measurable share of the import.
 pub(crate) struct OpStore<'c> {
-    conn: &'c Connection,
     insert: rusqlite::CachedStatement<'c>,
     link: rusqlite::CachedStatement<'c>,
     drop_head: rusqlite::CachedStatement<'c>,
     add_head: rusqlite::CachedStatement<'c>,
+    existing: rusqlite::CachedStatement<'c>,
 }
 
 impl<'c> OpStore<'c> {
     pub(crate) fn new(conn: &'c Connection) -> Result<Self> {
         Ok(OpStore {
-            conn,
             insert: conn.prepare_cached(
                 "INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor, bundle_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
@@ -165,6 +164,7 @@ impl<'c> OpStore<'c> {
                 "INSERT INTO sync_head (tbl, row_id, col, op_id) SELECT ?1, ?2, ?3, ?4
                  WHERE NOT EXISTS (SELECT 1 FROM sync_succ WHERE base_id = ?4)",
             )?,
+            existing: conn.prepare_cached(&format!("SELECT {OP_COLUMNS}, bundle_id FROM sync_op WHERE id = ?1"))?,
         })
     }
 
@@ -206,11 +206,13 @@ impl<'c> OpStore<'c> {
         if inserted == 0 {
             // Here already (by id, or by device and number): the same, or a forgery.
             let existing = self
-                .conn
-                .prepare_cached(&format!("SELECT {OP_COLUMNS} FROM sync_op WHERE id = ?1"))?
-                .query_row(params![op.id], op_from_row)
+                .existing
+                .query_row(params![op.id], |r| Ok((op_from_row(r)?, r.get::<_, Option<String>>("bundle_id")?)))
                 .optional()?;
-            return Ok(if existing.as_ref() == Some(op) { StoreOutcome::Known } else { StoreOutcome::Differs });
+            return Ok(match existing {
+                Some((here, bundle_id)) if &here == op => StoreOutcome::Known { bundle_id },
+                _ => StoreOutcome::Differs,
+            });
         }
         for base in &op.bases {
             self.link.execute([base, &op.id])?;
@@ -230,7 +232,8 @@ impl<'c> OpStore<'c> {
 #[derive(Debug)]
 pub(crate) enum StoreOutcome {
     New,
-    Known,
+    /// Here already, brought by `bundle_id` (None: made here).
+    Known { bundle_id: Option<String> },
     Differs,
 }
 
