@@ -274,7 +274,10 @@ type Stamp = (String, String, i64);
 /// Computes a row's state from its operations; None when no insert is known.
 pub fn row_state(conn: &Connection, s: &Synced, row_id: &str) -> Result<Option<RowState>> {
     let mut st = conn.prepare_cached(ROW_OPS)?;
-    row_state_with(&mut st, s, row_id)
+    match read_row(&mut st, s, row_id, None)? {
+        Read::State(state) => Ok(state),
+        Read::Settled => unreachable!("settled is only asked of an import"),
+    }
 }
 
 /// One pass over a row's operations: its inserts and deletes, and the
@@ -286,7 +289,7 @@ const ROW_OPS: &str = "SELECT kind, value, hlc, origin, seq, col, id, actor, bun
      FROM sync_head h JOIN sync_op o ON o.id = h.op_id
      WHERE h.tbl = ?1 AND h.row_id = ?2";
 
-/// What [`row_state_with`] read: the row's state, or that it is settled.
+/// What [`read_row`] read: the row's state, or that it is settled.
 enum Read {
     State(Option<RowState>),
     /// Only inserts arrived from the bundle asked about, an older insert was
@@ -296,15 +299,8 @@ enum Read {
     Settled,
 }
 
-/// [`row_state`] with the statement of [`ROW_OPS`] prepared by the caller.
-fn row_state_with(st: &mut rusqlite::Statement<'_>, s: &Synced, row_id: &str) -> Result<Option<RowState>> {
-    match read_row(st, s, row_id, None)? {
-        Read::State(state) => Ok(state),
-        Read::Settled => unreachable!("settled is only asked of an import"),
-    }
-}
-
-/// Reads a row's operations; with `only_inserts_from`, a row that bundle
+/// Reads a row's operations with the statement of [`ROW_OPS`] prepared by the
+/// caller; with `only_inserts_from`, a row that bundle
 /// brought nothing but inserts to, and that they leave as it is, is
 /// [`Read::Settled`] without its state being computed.
 fn read_row(st: &mut rusqlite::Statement<'_>, s: &Synced, row_id: &str, only_inserts_from: Option<&str>) -> Result<Read> {
@@ -332,7 +328,6 @@ fn read_row(st: &mut rusqlite::Statement<'_>, s: &Synced, row_id: &str, only_ins
             }
         }
     }
-    drop(rows);
     life.sort_by(|a, b| a.2.cmp(&b.2));
     if only_inserts_from.is_some() && life.iter().all(|l| l.0) && life.first().is_some_and(|first| !first.3) {
         return Ok(Read::Settled);
@@ -504,8 +499,7 @@ impl<'c> Merger<'c> {
         values.extend(changed.iter().map(|c| json_to_sql(&state.values[*c]).unwrap_or(SqlValue::Null)));
         conn.prepare_cached(&format!("UPDATE {} SET {sets} WHERE {clause}", s.table))?
             .execute(rusqlite::params_from_iter(values.iter()))?;
-        // Two laptops that each loaded the same reference data differ only in who
-        // stored it when: written, so they agree, but nothing a person would call an update.
+        // Written so that the laptops agree, but see STORED_AT: not an update to a person.
         if changed.iter().all(|c| schema::is_bookkeeping(c) || schema::STORED_AT.contains(&c.as_str())) {
             return Ok(Effect::Unchanged);
         }
