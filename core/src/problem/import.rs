@@ -29,9 +29,9 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use serde::Serialize;
 
-use super::{limits, today, EventKind, NewProblem, Source, Status, VerifyMethod, VerifyResult};
+use super::store::{record_step, StepRecord};
+use super::{limits, today, NewProblem, Source, Status, VerifyMethod, VerifyResult};
 use crate::catalog::{Severity, TargetKind};
-use crate::changelog;
 use crate::db::{Db, Tx};
 use crate::error::{Error, Problem, Reason, Result};
 use crate::export::UNREGISTERED_TARGET;
@@ -224,7 +224,6 @@ struct ProblemInput {
     rectified_on: Option<NaiveDate>,
     note: String,
     verification: Option<Verification>,
-    closed_on: Option<NaiveDate>,
 }
 
 struct SuggestionInput {
@@ -721,53 +720,13 @@ fn read_problem(rr: &mut RowReader<'_>, reg: &Registry, place: Place, seen: &mut
         responsible_unit: unit,
         number: Some(number).filter(|n| !n.is_empty()),
     };
-    Some(ProblemInput { place, new, found_on: found, status, plan, rectified_on, note, verification, closed_on })
+    Some(ProblemInput { place, new, found_on: found, status, plan, rectified_on, note, verification })
 }
 
 // ---- writing
 
 fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
-}
-
-/// One step of a problem's trail, as the store writes it.
-#[allow(clippy::too_many_arguments)]
-fn event(
-    tx: &Tx<'_>,
-    pid: &str,
-    kind: EventKind,
-    on: NaiveDate,
-    actor: &str,
-    note: &str,
-    v: Option<&Verification>,
-    from: Status,
-    to: Status,
-) -> Result<()> {
-    let id = tx.new_id();
-    tx.prepare_cached(
-        "INSERT INTO problem_event (id, problem_id, kind, on_date, actor, note, method, result, verifier, inspection_id,
-             from_status, to_status, created_at, device_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
-        id,
-        pid,
-        kind.slug(),
-        date_text(on),
-        actor,
-        note,
-        v.map(|v| v.method.slug()),
-        v.map(|v| v.result.slug()),
-        v.map(|v| v.by.as_str()).unwrap_or(""),
-        from.slug(),
-        to.slug(),
-        tx.now_text(),
-        tx.device_id(),
-    ])?;
-    if from != to {
-        changelog::record(tx, actor, "problem", pid, "status", Some(from.slug()), Some(to.slug()))?;
-    }
-    Ok(())
 }
 
 /// A problem of the store (from `insert_new`) placed at the row that caused it.
@@ -862,16 +821,23 @@ fn write(tx: &Tx<'_>, book: &Workbook, parsed: Parsed, actor: &str) -> Result<Im
     Ok(ImportReport { problems: numbers.len() as u32, suggestions: parsed.suggestions.len() as u32, numbers, skipped_sheets: parsed.skipped })
 }
 
-/// Writes the trail a row's status stands for, step by step, as the store's
-/// functions would have (the same events and status changes), dated from the file.
+/// Writes the trail a row's status stands for, step by step, through the
+/// store's one writer of steps (the same events and status changes as in the
+/// app), dated from the file.
 fn apply_steps(tx: &Tx<'_>, pid: &str, p: &ProblemInput, actor: &str, today: NaiveDate) -> Result<()> {
+    use super::lifecycle::Step;
     use Status::*;
-    let found = p.found_on;
-    let mut rectified_on: Option<NaiveDate> = None;
-    let mut closed_on: Option<NaiveDate> = None;
+    let mut status = Pending;
+    let mut step = |step: Step, on: NaiveDate, note: &str, v: Option<&Verification>| -> Result<()> {
+        let rec = StepRecord { on, note, verification: v.map(|v| (v.by.as_str(), v.method)), inspection_id: None, actor };
+        let from = status;
+        status = super::lifecycle::next(from, step).map_err(|r| Error::Internal(format!("a checked row took an illegal step: {}", r.en)))?.to;
+        record_step(tx, pid, from, step, &rec)?;
+        Ok(())
+    };
     if p.status == Pending {
         if !p.note.is_empty() {
-            event(tx, pid, EventKind::Progress, today, actor, &p.note, None, Pending, Pending)?;
+            step(Step::Note, today, &p.note, None)?;
         }
         return Ok(());
     }
@@ -881,8 +847,7 @@ fn apply_steps(tx: &Tx<'_>, pid: &str, p: &ProblemInput, actor: &str, today: Nai
         params![pid, plan.measure, plan.unit, plan.person, date_text(plan.deadline)],
     )?;
     let planned = format!("{}（责任单位：{}；整改期限：{}）", plan.measure, plan.unit, date_text(plan.deadline));
-    event(tx, pid, EventKind::Planned, found, actor, &planned, None, Pending, InProgress)?;
-    let mut status = InProgress;
+    step(Step::Plan, p.found_on, &planned, None)?;
     let mut note_used = false;
     if let Some(v) = &p.verification {
         let done_on = match (p.status, v.result) {
@@ -895,45 +860,21 @@ fn apply_steps(tx: &Tx<'_>, pid: &str, p: &ProblemInput, actor: &str, today: Nai
         } else {
             IMPORTED_DONE_ZH
         };
-        event(tx, pid, EventKind::ReportedDone, done_on, actor, done_note, None, InProgress, AwaitingVerification)?;
-        match v.result {
-            VerifyResult::Pass => {
-                event(tx, pid, EventKind::Verified, v.on, actor, &v.note, Some(v), AwaitingVerification, Closed)?;
-                rectified_on = Some(done_on);
-                closed_on = Some(v.on);
-                status = Closed;
-                if p.status != Closed {
-                    event(tx, pid, EventKind::Reopened, v.on, actor, IMPORTED_REOPEN_ZH, None, Closed, InProgress)?;
-                    rectified_on = None;
-                    closed_on = None;
-                    status = InProgress;
-                }
-            }
-            VerifyResult::Fail => {
-                event(tx, pid, EventKind::Returned, v.on, actor, &v.note, Some(v), AwaitingVerification, InProgress)?;
-                status = InProgress;
-            }
+        step(Step::ReportDone, done_on, done_note, None)?;
+        step(Step::Verify(v.result), v.on, &v.note, Some(v))?;
+        if v.result == VerifyResult::Pass && p.status != Closed {
+            step(Step::Reopen, v.on, IMPORTED_REOPEN_ZH, None)?;
         }
     }
     if p.status == AwaitingVerification {
-        let on = p.rectified_on.unwrap_or(today);
         let note = if p.note.is_empty() { IMPORTED_DONE_ZH } else { p.note.as_str() };
         note_used = true;
-        event(tx, pid, EventKind::ReportedDone, on, actor, note, None, status, AwaitingVerification)?;
-        rectified_on = Some(on);
-        status = AwaitingVerification;
+        step(Step::ReportDone, p.rectified_on.unwrap_or(today), note, None)?;
     }
-    if !note_used && !p.note.is_empty() && status == InProgress {
-        event(tx, pid, EventKind::Progress, today, actor, &p.note, None, InProgress, InProgress)?;
+    if !note_used && !p.note.is_empty() && p.status == InProgress {
+        step(Step::Progress, today, &p.note, None)?;
     }
     debug_assert_eq!(status, p.status);
-    if p.status == Closed {
-        closed_on = p.closed_on.or(closed_on);
-    }
-    tx.execute(
-        "UPDATE problem SET status = ?2, rectified_on = ?3, closed_on = ?4, updated_at = ?5, device_id = ?6 WHERE id = ?1",
-        params![pid, status.slug(), rectified_on.map(date_text), closed_on.map(date_text), tx.now_text(), tx.device_id()],
-    )?;
     Ok(())
 }
 

@@ -16,7 +16,9 @@
 
 mod store;
 pub mod import;
+pub mod lifecycle;
 pub mod stats;
+pub use lifecycle::{ProblemAction, MAJOR_HAZARD_MAX_DAYS};
 pub use stats::{breakdown, closures_by_month, percent, totals, BreakdownRow, Dimension, Figure, Figures, StatsFilter};
 
 pub use store::{
@@ -115,10 +117,6 @@ vocabulary! {
     }
 }
 
-/// A 重大隐患 must be rectified at once: its deadline may be at most this
-/// many days after the rectification is planned.
-pub const MAJOR_HAZARD_MAX_DAYS: i64 = 7;
-
 /// Limits on what a person types.
 pub mod limits {
     pub const DESCRIPTION: usize = 2000;
@@ -211,6 +209,8 @@ pub struct ProblemRow {
     pub id: String,
     pub number: String,
     pub status: Status,
+    /// Still to be worked on ([`Status::is_open`]).
+    pub open: bool,
     pub overdue: bool,
     pub severity: Severity,
     pub scope: Option<Scope>,
@@ -285,6 +285,11 @@ pub struct ProblemDetail {
     pub trace: Option<ProblemTrace>,
     pub events: Vec<ProblemEvent>,
     pub attachments: Vec<Attachment>,
+    /// What a person may do with it now ([`lifecycle::actions`]).
+    pub actions: Vec<ProblemAction>,
+    /// For a 重大隐患: the most days a plan's deadline may be away.
+    #[ts(type = "number | null")]
+    pub major_hazard_max_days: Option<i64>,
 }
 
 /// What `list` shows. Empty fields do not filter.
@@ -316,6 +321,42 @@ pub struct ProblemFilter {
     /// Withdrawn problems are left out unless asked for.
     #[serde(default)]
     pub include_withdrawn: bool,
+}
+
+#[cfg(test)]
+impl ProblemRow {
+    /// A problem with every field filled in plainly, for tests to vary.
+    pub(crate) fn example() -> ProblemRow {
+        ProblemRow {
+            id: "P".into(),
+            number: "WT20240520-0001".into(),
+            status: Status::Pending,
+            open: true,
+            overdue: false,
+            severity: Severity::General,
+            scope: None,
+            source: Source::LawEnforcement,
+            target_kind: TargetKind::ElderlyCareInstitution,
+            target_id: None,
+            target_name: "某养老院".into(),
+            county: None,
+            item_code: None,
+            category: "安全管理".into(),
+            description: "消防通道堵塞".into(),
+            group: String::new(),
+            found_on: "2024-05-20".into(),
+            inspection_id: None,
+            department: None,
+            responsible_unit: String::new(),
+            responsible_person: String::new(),
+            measure: String::new(),
+            deadline: None,
+            rectified_on: None,
+            closed_on: None,
+            merged_into: None,
+            updated_at: String::new(),
+        }
+    }
 }
 
 #[cfg(test)]

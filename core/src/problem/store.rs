@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 
+use super::lifecycle::{self, DateChange, Step};
 use super::*;
 use crate::catalog::{Severity, TargetKind};
 use crate::changelog;
@@ -57,6 +58,7 @@ fn row_from(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<ProblemRow> {
         id: r.get("id")?,
         number: r.get("number")?,
         status,
+        open: status.is_open(),
         overdue: is_overdue(status, deadline_date, today),
         severity: Severity::from_slug(&slug("severity")?).ok_or_else(|| bad("severity", String::new()))?,
         scope: r.get::<_, Option<String>>("scope")?.as_deref().and_then(Scope::from_slug),
@@ -104,19 +106,61 @@ fn new_number(tx: &Tx<'_>, id: &str, found_on: NaiveDate) -> Result<String> {
     Err(Error::Internal(format!("no free problem number for {id}")))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn add_event(
+/// What an event records besides its step: the day, a note, who verified
+/// and how, and the inspection it came from.
+pub(crate) struct StepRecord<'a> {
+    pub on: NaiveDate,
+    pub note: &'a str,
+    /// (who verified, how), for a verification.
+    pub verification: Option<(&'a str, VerifyMethod)>,
+    pub inspection_id: Option<&'a str>,
+    pub actor: &'a str,
+}
+
+/// Takes one step of a problem's life: checks it against the
+/// [`lifecycle`](super::lifecycle), moves the status and its dates, and
+/// records the event. Every step of every problem — by a person, a 回头看 or
+/// an import — is written here and nowhere else. Returns the event's id.
+pub(crate) fn record_step(tx: &Tx<'_>, problem_id: &str, status: Status, step: Step, rec: &StepRecord<'_>) -> Result<String> {
+    let t = lifecycle::next(status, step).map_err(|r| refuse("status", r.zh, r.en))?;
+    let date = |c: DateChange| match c {
+        DateChange::Keep => "keep",
+        DateChange::SetToStepDay => "set",
+        DateChange::SetIfEmpty => "if_empty",
+        DateChange::Clear => "clear",
+    };
+    tx.prepare_cached(
+        "UPDATE problem SET status = ?2,
+             rectified_on = CASE ?3 WHEN 'keep' THEN rectified_on WHEN 'set' THEN ?5
+                                    WHEN 'if_empty' THEN coalesce(rectified_on, ?5) ELSE NULL END,
+             closed_on = CASE ?4 WHEN 'keep' THEN closed_on WHEN 'set' THEN ?5
+                                 WHEN 'if_empty' THEN coalesce(closed_on, ?5) ELSE NULL END,
+             updated_at = ?6, device_id = ?7
+         WHERE id = ?1",
+    )?
+    .execute(params![problem_id, t.to.slug(), date(t.rectified_on), date(t.closed_on), date_text(rec.on), tx.now_text(), tx.device_id()])?;
+    let result = match step {
+        Step::Verify(r) => Some(r),
+        _ => None,
+    };
+    insert_event(tx, problem_id, t.event, Some(t.from), Some(t.to), result, rec)
+}
+
+/// The first event of a problem: 列入问题清单, as 待整改.
+pub(crate) fn record_listed(tx: &Tx<'_>, problem_id: &str, rec: &StepRecord<'_>) -> Result<String> {
+    insert_event(tx, problem_id, EventKind::Created, None, Some(Status::Pending), None, rec)
+}
+
+fn insert_event(
     tx: &Tx<'_>,
     problem_id: &str,
     kind: EventKind,
-    on: NaiveDate,
-    actor: &str,
-    note: &str,
-    verification: Option<(&str, VerifyMethod, VerifyResult)>,
-    inspection_id: Option<&str>,
     from: Option<Status>,
     to: Option<Status>,
+    result: Option<VerifyResult>,
+    rec: &StepRecord<'_>,
 ) -> Result<String> {
+    debug_assert!(lifecycle::event_is_legal(kind, from, to), "{kind:?} {from:?} → {to:?}");
     let id = tx.new_id();
     tx.prepare_cached(
         "INSERT INTO problem_event (id, problem_id, kind, on_date, actor, note, method, result, verifier, inspection_id,
@@ -127,28 +171,22 @@ fn add_event(
         id,
         problem_id,
         kind.slug(),
-        date_text(on),
-        actor,
-        note,
-        verification.map(|v| v.1.slug()),
-        verification.map(|v| v.2.slug()),
-        verification.map(|v| v.0).unwrap_or(""),
-        inspection_id,
+        date_text(rec.on),
+        rec.actor,
+        rec.note,
+        rec.verification.map(|v| v.1.slug()),
+        result.map(|r| r.slug()),
+        rec.verification.map(|v| v.0).unwrap_or(""),
+        rec.inspection_id,
         from.map(|s| s.slug()),
         to.map(|s| s.slug()),
         tx.now_text(),
         tx.device_id(),
     ])?;
     if from != to {
-        changelog::record(tx, actor, "problem", problem_id, "status", from.map(|s| s.slug()), to.map(|s| s.slug()))?;
+        changelog::record(tx, rec.actor, "problem", problem_id, "status", from.map(|s| s.slug()), to.map(|s| s.slug()))?;
     }
     Ok(id)
-}
-
-fn set_status(tx: &Tx<'_>, id: &str, to: Status) -> Result<()> {
-    tx.prepare_cached("UPDATE problem SET status = ?2, updated_at = ?3, device_id = ?4 WHERE id = ?1")?
-        .execute(params![id, to.slug(), tx.now_text(), tx.device_id()])?;
-    Ok(())
 }
 
 fn attach(tx: &Tx<'_>, problem_id: &str, event_id: &str, files: Option<Files<'_>>) -> Result<()> {
@@ -172,15 +210,6 @@ fn check_files(files: &Option<Files<'_>>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The refusal of a step the problem's status does not allow.
-fn wrong_status(step_zh: &str, step_en: &str, status: Status, hint_zh: &str, hint_en: &str) -> Error {
-    refuse(
-        "status",
-        format!("问题当前为“{}”，不能{step_zh}{hint_zh}", status.label(crate::Lang::Zh)),
-        format!("the problem is '{}': cannot {step_en}{hint_en}", status.label(crate::Lang::En)),
-    )
 }
 
 // ---- raising problems
@@ -273,7 +302,7 @@ pub fn raise_from_signed(tx: &Tx<'_>, inspection_id: &str, actor: &str) -> Resul
             "INSERT INTO problem_finding (inspection_id, item_code, problem_id, created_at, device_id) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![inspection_id, code, id, tx.now_text(), tx.device_id()],
         )?;
-        add_event(tx, &id, EventKind::Created, found_on, actor, &finding, None, Some(inspection_id), None, Some(Status::Pending))?;
+        record_listed(tx, &id, &StepRecord { on: found_on, note: &finding, verification: None, inspection_id: Some(inspection_id), actor })?;
         raised.push(id);
     }
     Ok(raised)
@@ -312,19 +341,8 @@ pub fn on_amended(tx: &Tx<'_>, inspection_id: &str, code: &str, actor: &str) -> 
             changelog::record(tx, actor, "problem", &pid, "description", None, Some(&finding))?;
         }
         (false, Some((pid, status, 1))) if status == Status::Pending.slug() => {
-            set_status(tx, &pid, Status::Withdrawn)?;
-            add_event(
-                tx,
-                &pid,
-                EventKind::Withdrawn,
-                today,
-                actor,
-                "检查记录已更正，该项不再判定为不符合",
-                None,
-                Some(inspection_id),
-                Some(Status::Pending),
-                Some(Status::Withdrawn),
-            )?;
+            let rec = StepRecord { on: today, note: "检查记录已更正，该项不再判定为不符合", verification: None, inspection_id: Some(inspection_id), actor };
+            record_step(tx, &pid, Status::Pending, Step::Withdraw, &rec)?;
         }
         _ => {}
     }
@@ -379,59 +397,21 @@ pub fn verify_by_look_back(tx: &Tx<'_>, inspection_id: &str, actor: &str) -> Res
             rows.collect::<rusqlite::Result<_>>()?
         };
         for (pid, status) in &open {
-            let mut status = Status::from_slug(status).ok_or_else(|| Error::Internal(format!("status {status}")))?;
+            let status = Status::from_slug(status).ok_or_else(|| Error::Internal(format!("status {status}")))?;
+            fn rec<'a>(on: NaiveDate, note: &'a str, verifier: Option<&'a str>, inspection_id: &'a str, actor: &'a str) -> StepRecord<'a> {
+                StepRecord { on, note, verification: verifier.map(|v| (v, VerifyMethod::LookBack)), inspection_id: Some(inspection_id), actor }
+            }
+            let by = Some(verifier.as_str());
             if verdict == Verdict::Compliant {
                 if status != Status::AwaitingVerification {
-                    add_event(
-                        tx,
-                        pid,
-                        EventKind::ReportedDone,
-                        on,
-                        actor,
-                        "回头看时现场查看已整改",
-                        None,
-                        Some(inspection_id),
-                        Some(status),
-                        Some(Status::AwaitingVerification),
-                    )?;
-                    status = Status::AwaitingVerification;
+                    record_step(tx, pid, status, Step::ObservedRectified, &rec(on, "回头看时现场查看已整改", None, inspection_id, actor))?;
                 }
-                tx.execute(
-                    "UPDATE problem SET status = 'closed', rectified_on = coalesce(rectified_on, ?2), closed_on = ?2,
-                         updated_at = ?3, device_id = ?4 WHERE id = ?1",
-                    params![pid, date_text(on), tx.now_text(), tx.device_id()],
-                )?;
-                add_event(
-                    tx,
-                    pid,
-                    EventKind::Verified,
-                    on,
-                    actor,
-                    "",
-                    Some((&verifier, VerifyMethod::LookBack, VerifyResult::Pass)),
-                    Some(inspection_id),
-                    Some(status),
-                    Some(Status::Closed),
-                )?;
+                record_step(tx, pid, Status::AwaitingVerification, Step::Verify(VerifyResult::Pass), &rec(on, "", by, inspection_id, actor))?;
             } else if status == Status::AwaitingVerification {
-                tx.execute(
-                    "UPDATE problem SET status = 'in_progress', rectified_on = NULL, updated_at = ?2, device_id = ?3 WHERE id = ?1",
-                    params![pid, tx.now_text(), tx.device_id()],
-                )?;
-                add_event(
-                    tx,
-                    pid,
-                    EventKind::Returned,
-                    on,
-                    actor,
-                    &finding,
-                    Some((&verifier, VerifyMethod::LookBack, VerifyResult::Fail)),
-                    Some(inspection_id),
-                    Some(status),
-                    Some(Status::InProgress),
-                )?;
+                record_step(tx, pid, status, Step::Verify(VerifyResult::Fail), &rec(on, &finding, by, inspection_id, actor))?;
             } else {
-                add_event(tx, pid, EventKind::Progress, on, actor, &format!("回头看：尚未整改到位。{finding}"), None, Some(inspection_id), Some(status), Some(status))?;
+                let note = format!("回头看：尚未整改到位。{finding}");
+                record_step(tx, pid, status, Step::Note, &rec(on, &note, None, inspection_id, actor))?;
             }
         }
         if let Some((first, _)) = open.first() {
@@ -579,7 +559,7 @@ pub(crate) fn insert_new(tx: &Tx<'_>, p: &NewProblem, actor: &str) -> Result<Str
             tx.device_id(),
         ],
     )?;
-    add_event(tx, &id, EventKind::Created, found_on, actor, &description, None, None, None, Some(Status::Pending))?;
+    record_listed(tx, &id, &StepRecord { on: found_on, note: &description, verification: None, inspection_id: None, actor })?;
     Ok(id)
 }
 
@@ -595,6 +575,16 @@ fn current(tx: &Tx<'_>, id: &str) -> Result<ProblemRow> {
     load(tx, id, today_of(tx))
 }
 
+/// Refuses a step the problem's status does not allow, before anything is checked or written.
+fn may(status: Status, step: Step) -> Result<()> {
+    lifecycle::next(status, step).map(|_| ()).map_err(|r| refuse("status", r.zh, r.en))
+}
+
+/// A step's record made by a person today.
+fn by_person<'a>(tx: &Tx<'_>, note: &'a str, actor: &'a str) -> StepRecord<'a> {
+    StepRecord { on: today_of(tx), note, verification: None, inspection_id: None, actor }
+}
+
 /// Sets (or revises) the rectification plan; 待整改 → 整改中.
 pub fn plan(db: &mut Db, id: &str, input: &Plan, actor: &str) -> Result<ProblemDetail> {
     let measure = check_text("measure", &input.measure, limits::NOTE, true)?;
@@ -603,39 +593,19 @@ pub fn plan(db: &mut Db, id: &str, input: &Plan, actor: &str) -> Result<ProblemD
     let deadline = parse_date("deadline", &input.deadline)?;
     let pid = db.with_tx(|tx| {
         let p = current(tx, id)?;
-        if !matches!(p.status, Status::Pending | Status::InProgress) {
-            return Err(wrong_status("制定整改措施", "plan a rectification", p.status, "", ""));
-        }
-        let today = today_of(tx);
+        may(p.status, Step::Plan)?;
         let found_on = parse_date("found_on", &p.found_on)?;
-        if deadline < found_on {
-            return Err(refuse(
-                "deadline",
-                format!("整改期限 {} 早于问题发现日期 {}", date_text(deadline), p.found_on),
-                format!("the deadline {} is before the problem was found ({})", date_text(deadline), p.found_on),
-            ));
-        }
-        if deadline < today {
-            return Err(refuse("deadline", format!("整改期限 {} 早于今天", date_text(deadline)), format!("the deadline {} is in the past", date_text(deadline))));
-        }
-        if p.severity == Severity::Major && (deadline - today).num_days() > MAJOR_HAZARD_MAX_DAYS {
-            return Err(refuse(
-                "deadline",
-                format!("重大隐患须立即整改，整改期限不得晚于 {}（{} 日内）", date_text(today + chrono::Days::new(MAJOR_HAZARD_MAX_DAYS as u64)), MAJOR_HAZARD_MAX_DAYS),
-                format!("a major hazard must be rectified at once: the deadline may be at most {MAJOR_HAZARD_MAX_DAYS} days away"),
-            ));
-        }
+        lifecycle::check_deadline(deadline, found_on, today_of(tx), p.severity).map_err(|r| refuse("deadline", r.zh, r.en))?;
         tx.execute(
-            "UPDATE problem SET measure = ?2, responsible_unit = ?3, responsible_person = ?4, deadline = ?5, status = 'in_progress',
-                 updated_at = ?6, device_id = ?7 WHERE id = ?1",
-            params![p.id, measure, unit, person, date_text(deadline), tx.now_text(), tx.device_id()],
+            "UPDATE problem SET measure = ?2, responsible_unit = ?3, responsible_person = ?4, deadline = ?5 WHERE id = ?1",
+            params![p.id, measure, unit, person, date_text(deadline)],
         )?;
         for (field, old, new) in [("measure", &p.measure, &measure), ("responsible_unit", &p.responsible_unit, &unit), ("responsible_person", &p.responsible_person, &person)] {
             changelog::record(tx, actor, "problem", &p.id, field, Some(old.as_str()), Some(new.as_str()))?;
         }
         changelog::record(tx, actor, "problem", &p.id, "deadline", p.deadline.as_deref(), Some(&date_text(deadline)))?;
         let note = format!("{measure}（责任单位：{unit}；整改期限：{}）", date_text(deadline));
-        add_event(tx, &p.id, EventKind::Planned, today, actor, &note, None, None, Some(p.status), Some(Status::InProgress))?;
+        record_step(tx, &p.id, p.status, Step::Plan, &by_person(tx, &note, actor))?;
         Ok(p.id)
     })?;
     get(db, &pid)
@@ -647,13 +617,8 @@ pub fn progress(db: &mut Db, id: &str, note: &str, files: Option<Files<'_>>, act
     check_files(&files)?;
     let pid = db.with_tx(|tx| {
         let p = current(tx, id)?;
-        if p.status != Status::InProgress {
-            let hint = if p.status == Status::Pending { ("，请先制定整改措施", "; plan the rectification first") } else { ("", "") };
-            return Err(wrong_status("记录整改进展", "record progress", p.status, hint.0, hint.1));
-        }
-        let ev = add_event(tx, &p.id, EventKind::Progress, today_of(tx), actor, &note, None, None, Some(p.status), Some(p.status))?;
+        let ev = record_step(tx, &p.id, p.status, Step::Progress, &by_person(tx, &note, actor))?;
         attach(tx, &p.id, &ev, files)?;
-        tx.execute("UPDATE problem SET updated_at = ?2, device_id = ?3 WHERE id = ?1", params![p.id, tx.now_text(), tx.device_id()])?;
         Ok(p.id)
     })?;
     get(db, &pid)
@@ -665,16 +630,7 @@ pub fn report_done(db: &mut Db, id: &str, note: &str, files: Option<Files<'_>>, 
     check_files(&files)?;
     let pid = db.with_tx(|tx| {
         let p = current(tx, id)?;
-        if p.status != Status::InProgress {
-            let hint = if p.status == Status::Pending { ("，请先制定整改措施", "; plan the rectification first") } else { ("", "") };
-            return Err(wrong_status("报告整改完成", "report it done", p.status, hint.0, hint.1));
-        }
-        let today = today_of(tx);
-        tx.execute(
-            "UPDATE problem SET status = 'awaiting_verification', rectified_on = ?2, updated_at = ?3, device_id = ?4 WHERE id = ?1",
-            params![p.id, date_text(today), tx.now_text(), tx.device_id()],
-        )?;
-        let ev = add_event(tx, &p.id, EventKind::ReportedDone, today, actor, &note, None, None, Some(p.status), Some(Status::AwaitingVerification))?;
+        let ev = record_step(tx, &p.id, p.status, Step::ReportDone, &by_person(tx, &note, actor))?;
         attach(tx, &p.id, &ev, files)?;
         Ok(p.id)
     })?;
@@ -693,40 +649,17 @@ pub fn verify(db: &mut Db, id: &str, v: &Verification, files: Option<Files<'_>>,
     }
     let pid = db.with_tx(|tx| {
         let p = current(tx, id)?;
-        if p.status != Status::AwaitingVerification {
-            let hint = match p.status {
-                Status::Pending | Status::InProgress => ("：责任单位尚未报告整改完成，不能跳过核验直接销号", ": the unit has not reported it rectified; close-out cannot skip verification"),
-                _ => ("", ""),
-            };
-            return Err(wrong_status("核验", "verify it", p.status, hint.0, hint.1));
-        }
+        let step = Step::Verify(v.result);
+        may(p.status, step)?;
         let today = today_of(tx);
         let on = match &v.on {
             Some(d) if !d.trim().is_empty() => parse_date("on", d)?,
             _ => today,
         };
-        if on > today {
-            return Err(refuse("on", "核验日期晚于今天", "the verification date is in the future"));
-        }
         let found_on = parse_date("found_on", &p.found_on)?;
-        if on < found_on {
-            return Err(refuse("on", format!("核验日期早于问题发现日期 {}", p.found_on), format!("verified before the problem was found ({})", p.found_on)));
-        }
-        let (kind, to) = match v.result {
-            VerifyResult::Pass => (EventKind::Verified, Status::Closed),
-            VerifyResult::Fail => (EventKind::Returned, Status::InProgress),
-        };
-        match to {
-            Status::Closed => tx.execute(
-                "UPDATE problem SET status = 'closed', closed_on = ?2, updated_at = ?3, device_id = ?4 WHERE id = ?1",
-                params![p.id, date_text(on), tx.now_text(), tx.device_id()],
-            )?,
-            _ => tx.execute(
-                "UPDATE problem SET status = 'in_progress', rectified_on = NULL, updated_at = ?2, device_id = ?3 WHERE id = ?1",
-                params![p.id, tx.now_text(), tx.device_id()],
-            )?,
-        };
-        let ev = add_event(tx, &p.id, kind, on, actor, &note, Some((&by, v.method, v.result)), None, Some(p.status), Some(to))?;
+        lifecycle::check_verified_on(on, found_on, today).map_err(|r| refuse("on", r.zh, r.en))?;
+        let rec = StepRecord { on, note: &note, verification: Some((&by, v.method)), inspection_id: None, actor };
+        let ev = record_step(tx, &p.id, p.status, step, &rec)?;
         attach(tx, &p.id, &ev, files)?;
         Ok(p.id)
     })?;
@@ -738,14 +671,7 @@ pub fn reopen(db: &mut Db, id: &str, reason: &str, actor: &str) -> Result<Proble
     let reason = check_text("reason", reason, limits::NOTE, true)?;
     let pid = db.with_tx(|tx| {
         let p = current(tx, id)?;
-        if p.status != Status::Closed {
-            return Err(wrong_status("重新打开", "reopen it", p.status, "（只有已销号的问题可以重新打开）", " (only a closed problem can be reopened)"));
-        }
-        tx.execute(
-            "UPDATE problem SET status = 'in_progress', closed_on = NULL, rectified_on = NULL, updated_at = ?2, device_id = ?3 WHERE id = ?1",
-            params![p.id, tx.now_text(), tx.device_id()],
-        )?;
-        add_event(tx, &p.id, EventKind::Reopened, today_of(tx), actor, &reason, None, None, Some(p.status), Some(Status::InProgress))?;
+        record_step(tx, &p.id, p.status, Step::Reopen, &by_person(tx, &reason, actor))?;
         Ok(p.id)
     })?;
     get(db, &pid)
@@ -759,9 +685,7 @@ pub fn merge(db: &mut Db, keep: &str, others: &[String], actor: &str) -> Result<
     }
     let pid = db.with_tx(|tx| {
         let k = current(tx, keep)?;
-        if !matches!(k.status, Status::Pending | Status::InProgress) {
-            return Err(wrong_status("合并", "merge into it", k.status, "", ""));
-        }
+        may(k.status, Step::MergeKeep)?;
         let mut severity = k.severity;
         for o in others {
             let p = current(tx, o)?;
@@ -771,18 +695,13 @@ pub fn merge(db: &mut Db, keep: &str, others: &[String], actor: &str) -> Result<
             if p.target_id.is_none() || p.target_id != k.target_id {
                 return Err(refuse("others", format!("问题 {} 与 {} 不属于同一检查对象，不能合并", p.number, k.number), format!("{} and {} are not about the same target", p.number, k.number)));
             }
-            if p.status != Status::Pending {
-                return Err(wrong_status("合并", "merge it", p.status, "（只能合并待整改的问题）", " (only problems still to rectify can be merged)"));
-            }
+            may(p.status, Step::MergeAway)?;
             severity = severity.max(p.severity);
             tx.execute("UPDATE problem_finding SET problem_id = ?2 WHERE problem_id = ?1", params![p.id, k.id])?;
-            tx.execute(
-                "UPDATE problem SET status = 'withdrawn', merged_into = ?2, updated_at = ?3, device_id = ?4 WHERE id = ?1",
-                params![p.id, k.id, tx.now_text(), tx.device_id()],
-            )?;
-            let today = today_of(tx);
-            add_event(tx, &p.id, EventKind::Merged, today, actor, &format!("并入问题 {}", k.number), None, None, Some(p.status), Some(Status::Withdrawn))?;
-            add_event(tx, &k.id, EventKind::Merged, today, actor, &format!("并入问题 {}：{}", p.number, p.description), None, None, Some(k.status), Some(k.status))?;
+            tx.execute("UPDATE problem SET merged_into = ?2 WHERE id = ?1", params![p.id, k.id])?;
+            record_step(tx, &p.id, p.status, Step::MergeAway, &by_person(tx, &format!("并入问题 {}", k.number), actor))?;
+            let absorbed = format!("并入问题 {}：{}", p.number, p.description);
+            record_step(tx, &k.id, k.status, Step::MergeKeep, &by_person(tx, &absorbed, actor))?;
         }
         // Severity is an ordered vocabulary: general < serious < major.
         tx.execute("UPDATE problem SET severity = ?2, updated_at = ?3 WHERE id = ?1", params![k.id, severity.slug(), tx.now_text()])?;
@@ -937,5 +856,7 @@ pub fn get(db: &Db, id: &str) -> Result<ProblemDetail> {
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
-    Ok(ProblemDetail { problem, trace, events, attachments })
+    let actions = lifecycle::actions(&problem);
+    let major_hazard_max_days = (problem.severity == Severity::Major).then_some(lifecycle::MAJOR_HAZARD_MAX_DAYS);
+    Ok(ProblemDetail { problem, trace, events, attachments, actions, major_hazard_max_days })
 }

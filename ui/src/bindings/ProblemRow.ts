@@ -8,4 +8,8 @@ import type { TargetKind } from "./TargetKind";
 /**
  * One problem as lists show it.
  */
-export type ProblemRow = { id: string, number: string, status: Status, overdue: boolean, severity: Severity, scope: Scope | null, source: Source, target_kind: TargetKind, target_id: string | null, target_name: string, county: string | null, item_code: string | null, category: string, description: string, group: string, found_on: string, inspection_id: string | null, department: string | null, responsible_unit: string, responsible_person: string, measure: string, deadline: string | null, rectified_on: string | null, closed_on: string | null, merged_into: string | null, updated_at: string, };
+export type ProblemRow = { id: string, number: string, status: Status, 
+/**
+ * Still to be worked on ([`Status::is_open`]).
+ */
+open: boolean, overdue: boolean, severity: Severity, scope: Scope | null, source: Source, target_kind: TargetKind, target_id: string | null, target_name: string, county: string | null, item_code: string | null, category: string, description: string, group: string, found_on: string, inspection_id: string | null, department: string | null, responsible_unit: string, responsible_person: string, measure: string, deadline: string | null, rectified_on: string | null, closed_on: string | null, merged_into: string | null, updated_at: string, };
