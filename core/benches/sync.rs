@@ -117,7 +117,7 @@ fn child(db: &Path, files: &[PathBuf]) {
     // As `qingdan bundle import FILE...` does it.
     db.checkpoint_after(|db| {
         for f in files {
-            let r = sync::import(db, &store, f, &ImportOptions { trust: true }, &mut |_| {}).unwrap();
+            let r = sync::import(db, &store, f, &ImportOptions { trust: true, ..Default::default() }, &mut |_| {}).unwrap();
             ops += r.ops_new + r.ops_known;
         }
     })

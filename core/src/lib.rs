@@ -19,6 +19,7 @@ pub mod export;
 pub mod lang;
 pub mod lists;
 pub mod problem;
+pub mod records;
 pub mod registry;
 pub mod report;
 pub mod seed;

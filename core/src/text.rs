@@ -35,6 +35,14 @@ pub fn clean(s: &str) -> String {
     out
 }
 
+/// Text from a file made elsewhere (a device name, a file name), safe to show
+/// in a terminal or a window: control characters and the marks that reorder
+/// text (bidirectional overrides) are dropped, so a name cannot move the
+/// cursor, change colours or disguise itself.
+pub fn printable(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control() && !matches!(*c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')).collect()
+}
+
 /// The comparable form: NFKC (full-width → half-width), no white space at all,
 /// lower-case ASCII. For headers, codes and enumerated values only.
 pub fn fold(s: &str) -> String {
@@ -175,6 +183,13 @@ pub fn expected_en(zh: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_drops_terminal_escapes_and_reordering_marks() {
+        assert_eq!(printable("王的笔记本\u{1b}[2J\u{1b}]0;x\u{7}"), "王的笔记本[2J]0;x");
+        assert_eq!(printable("a\u{202e}gpj.exe"), "agpj.exe");
+        assert_eq!(printable("第一组\r\n笔记本"), "第一组笔记本");
+    }
     use rstest::rstest;
 
     #[rstest]

@@ -5,6 +5,7 @@
 //! as a delete, a county bundle carries both, and an assignment whose target
 //! the importer does not have is refused.
 
+mod common;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -89,7 +90,7 @@ impl Laptop {
     }
 
     fn import(&mut self, file: &Path) -> qingdan_core::Result<sync::ImportReport> {
-        sync::import(&mut self.db, &self.store, file, &ImportOptions { trust: true }, &mut |_| {})
+        sync::import(&mut self.db, &self.store, file, &ImportOptions { trust: true, ..Default::default() }, &mut |_| {})
     }
 
     fn dump(&self) -> Value {
@@ -356,6 +357,7 @@ fn resign(from: &Laptop, src: &Path, dst: &Path, edit: impl FnOnce(&mut Vec<Valu
         ops.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect();
     edit(&mut lines);
     *ops = lines.iter().map(|l| format!("{l}\n")).collect::<String>().into_bytes();
+    common::bundles::resign_chains(&from.db, &mut entries);
     manifest["entries"] = entries
         .iter()
         .map(|(name, bytes)| {

@@ -18,6 +18,12 @@ use qingdan_core::sync::{self, bundle, ImportOptions, ImportReport, Selection};
 use qingdan_core::{demo, registry, seed, Db, Env, Error, FixedClock};
 use serde_json::Value;
 
+mod common;
+#[path = "sync/field.rs"]
+mod field;
+#[path = "sync/trust.rs"]
+mod trust;
+
 struct Laptop {
     db: Db,
     clock: Arc<FixedClock>,
@@ -80,11 +86,18 @@ impl Laptop {
     }
 
     fn import(&mut self, file: &Path) -> qingdan_core::Result<ImportReport> {
-        sync::import(&mut self.db, &self.store, file, &ImportOptions { trust: true }, &mut |_| {})
+        sync::import(&mut self.db, &self.store, file, &ImportOptions { trust: true, ..Default::default() }, &mut |_| {})
+    }
+
+    /// Trusts the supervisor's laptop that wrote `file` and takes its roster.
+    fn join(&mut self, file: &Path) {
+        let opts = ImportOptions { trust: true, supervisor: true };
+        let r = sync::import(&mut self.db, &self.store, file, &opts, &mut |_| {}).unwrap();
+        assert!(matches!(r.roster, Some(sync::roster::Outcome::Accepted { .. })), "{:?}", r.roster);
     }
 
     fn import_untrusted(&mut self, file: &Path) -> qingdan_core::Result<ImportReport> {
-        sync::import(&mut self.db, &self.store, file, &ImportOptions { trust: false }, &mut |_| {})
+        sync::import(&mut self.db, &self.store, file, &ImportOptions::default(), &mut |_| {})
     }
 
     fn dump(&self) -> Value {
@@ -99,6 +112,24 @@ impl Laptop {
     fn finding(&self, id: &str, code: &str) -> String {
         inspection::item(&self.db, id, code).unwrap().finding
     }
+}
+
+/// A campaign's laptops: laptop 0 is the supervisor's and lists the others
+/// in the team roster; each of them trusts it once, as 督查组, and takes the
+/// roster with its first bundle. From then on every laptop's changes are
+/// accepted wherever they are forwarded.
+fn team(n: usize) -> Vec<Laptop> {
+    let mut laptops: Vec<Laptop> = (0..n as i64).map(laptop).collect();
+    for i in 1..n {
+        let info = sync::Device::of(&laptops[i].db).unwrap().info();
+        let change = sync::roster::Change::Put { device_id: info.id, name: format!("第{i}组笔记本"), public_key: info.public_key, role: sync::roster::Role::Inspector };
+        sync::roster::issue(&mut laptops[0].db, change).unwrap();
+    }
+    let roster = laptops[0].export("roster.qingdan");
+    for l in laptops.iter_mut().skip(1) {
+        l.join(&roster);
+    }
+    laptops
 }
 
 fn first_codes(l: &Laptop, id: &str, n: usize) -> Vec<String> {
@@ -384,9 +415,14 @@ fn a_bundle_for_a_peer_holds_only_what_it_has_not_seen() {
     let everything = sync::export(&mut a.db, &a.dir.path().join("all-again.qingdan"), &Selection::default()).unwrap();
     assert!(s.ops > 0 && s.ops < 40 && s.ops * 20 < everything.ops, "only the new change: {} of {} ops", s.ops, everything.ops);
     assert!(!s.tables.contains_key("catalog_item") && !s.tables.contains_key("facility"));
+    // Written is not received: until b says it has them, they go again (the
+    // file may be lost on the way, or never imported).
+    let unacknowledged = sync::export(&mut a.db, &a.dir.path().join("for-b-1.qingdan"), &Selection { for_peer: Some(b_id.clone()), ..Default::default() }).unwrap();
+    assert_eq!(unacknowledged.ops, s.ops, "a file sent is not a file received");
     b.import(&out).unwrap();
     assert_eq!(b.finding(&id, &code), "新的发现");
-    // Sent once, it is not sent again.
+    // Once b's next bundle says it has them, they are not sent again.
+    a.import(&b.export("b-ack.qingdan")).unwrap();
     let again = sync::export(&mut a.db, &a.dir.path().join("for-b-2.qingdan"), &Selection { for_peer: Some(b_id), ..Default::default() }).unwrap();
     assert_eq!(again.ops, 0);
     let _ = a_id;
@@ -406,7 +442,7 @@ fn a_bundle_of_one_inspection_carries_what_it_stands_on() {
     let mut db = Db::open_with(dir.path().join("q.db"), env).unwrap();
     seed::load_reference(&mut db).unwrap();
     let store = EvidenceStore::beside(&dir.path().join("q.db"));
-    sync::import(&mut db, &store, &file, &ImportOptions { trust: true }, &mut |_| {}).unwrap();
+    sync::import(&mut db, &store, &file, &ImportOptions { trust: true, ..Default::default() }, &mut |_| {}).unwrap();
     assert_eq!(inspection::item(&db, &id, &code).unwrap().finding, "只导出这一次检查");
     assert!(inspection::show(&db, &other).is_err(), "the other inspection stayed home");
 }
@@ -431,6 +467,7 @@ fn resign(from: &Laptop, src: &Path, dst: &Path, edit: impl FnOnce(&mut Vec<(Str
         }
     }
     edit(&mut entries, &mut manifest);
+    common::bundles::resign_chains(&from.db, &mut entries);
     manifest["entries"] = entries
         .iter()
         .map(|(name, bytes)| {
@@ -637,7 +674,7 @@ fn well_signed_but_bad_content_is_refused() {
     let good = case.good.clone();
     type Edit = Box<dyn Fn(&mut Vec<(String, Vec<u8>)>, &mut Value)>;
     let cases: Vec<(&str, Edit)> = vec![
-        ("本程序只支持到 1", Box::new(|_, m| m["version"] = 2.into())),
+        ("请先升级本机程序", Box::new(|_, m| m["version"] = 3.into())),
         ("不是清单监督的同步文件", Box::new(|_, m| m["format"] = "other".into())),
         ("在文件中出现两次", Box::new(|e, _| edit_lines(e, |l| { let last = l.last().unwrap().clone(); l.push(last) }))),
         ("未知的记录类型", Box::new(|e, _| edit_lines(e, |l| l.last_mut().unwrap()["tbl"] = "meta".into()))),
@@ -707,50 +744,114 @@ fn absurd_declared_sizes_are_refused() {
 
 // ---- convergence -------------------------------------------------------------
 
+/// How a laptop's clock is set, from the campaign's true time.
+const SKEWS: [i64; 7] = [
+    0,
+    -20 * 365 * 24 * 60, // a flat battery: about 2004
+    -30 * 60,
+    -3 * 60,
+    3 * 60,
+    30 * 60,           // a day and more fast: still believed
+    12 * 365 * 24 * 60, // a year typed as 2036: refused by everyone else
+];
+
 #[derive(Debug, Clone)]
 enum Step {
     /// Laptop edits the finding of item k to value v.
     Edit { laptop: usize, item: usize, value: u8 },
-    /// Laptop `from` sends everything it has to `to`.
+    /// Laptop `from` sends `to` what `to` has not acknowledged.
     Send { from: usize, to: usize },
+    /// Like `Send`, but the file is lost on the way.
+    Lose { from: usize, to: usize },
+    /// The laptop's clock is set wrongly (or right again): `SKEWS[k]`.
+    Skew { laptop: usize, k: usize },
+    /// The laptop's database is copied away …
+    Backup { laptop: usize },
+    /// … and later put back, losing what was done since.
+    Restore { laptop: usize },
 }
 
 fn step(n: usize) -> impl Strategy<Value = Step> {
+    let two = move || (0..n, 0..n).prop_filter("two laptops", |(a, b)| a != b);
     prop_oneof![
-        (0..n, 0..3usize, 0..3u8).prop_map(|(laptop, item, value)| Step::Edit { laptop, item, value }),
-        (0..n, 0..n).prop_filter("two laptops", |(a, b)| a != b).prop_map(|(from, to)| Step::Send { from, to }),
+        4 => (0..n, 0..3usize, 0..3u8).prop_map(|(laptop, item, value)| Step::Edit { laptop, item, value }),
+        3 => two().prop_map(|(from, to)| Step::Send { from, to }),
+        1 => two().prop_map(|(from, to)| Step::Lose { from, to }),
+        1 => (0..n, 0..SKEWS.len()).prop_map(|(laptop, k)| Step::Skew { laptop, k }),
+        1 => (0..n).prop_map(|laptop| Step::Backup { laptop }),
+        1 => (0..n).prop_map(|laptop| Step::Restore { laptop }),
     ]
 }
 
 fn history() -> impl Strategy<Value = (usize, Vec<Step>, Vec<usize>)> {
     (2..=5usize).prop_flat_map(|n| {
-        (Just(n), prop::collection::vec(step(n), 1..14), Just((0..n).collect::<Vec<_>>()).prop_shuffle())
+        (Just(n), prop::collection::vec(step(n), 1..18), Just((0..n).collect::<Vec<_>>()).prop_shuffle())
     })
+}
+
+/// Whether `to` refuses what `from` sends: `from` holds changes stamped in
+/// 2036, and `to` neither does nor has its clock there now.
+fn refused(ahead: &[bool], skew: &[usize], from: usize, to: usize) -> bool {
+    ahead[from] && !ahead[to] && SKEWS[skew[to]] <= 36 * 60
+}
+
+fn back_up_to(l: &Laptop, to: &Path) {
+    l.db.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    std::fs::copy(l.db.path().unwrap(), to).unwrap();
+}
+
+fn restore_from(l: &mut Laptop, from: &Path) {
+    let path = l.db.path().unwrap().to_path_buf();
+    let env = l.db.env().clone();
+    drop(std::mem::replace(&mut l.db, Db::open_in_memory().unwrap()));
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", path.display()));
+    }
+    std::fs::copy(from, &path).unwrap();
+    l.db = Db::open_with(&path, env).unwrap();
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-    /// Random edits on 2–5 laptops, exchanged in random orders: once everyone
-    /// has everything (in a shuffled order, each bundle twice) all laptops
-    /// hold the same canonical dump; every field's value is one that was
-    /// written; and a field that laptops changed without seeing each other's
-    /// change is a conflict holding exactly those values.
+    /// Random edits on 2–5 laptops with wrong clocks, lost files and restored
+    /// backups, exchanged in random orders: once everyone has sent everyone
+    /// what they have (in a shuffled order, twice) all laptops that can still
+    /// be heard hold the same canonical dump; every field's value is one that
+    /// was written; a change made after seeing another wins over it; and a
+    /// field that laptops changed without seeing each other's change is a
+    /// conflict holding exactly those values. A laptop that recorded while
+    /// its clock said 2036 is refused by everyone (and the file changes
+    /// nothing) until it is restored from a backup made before.
     #[test]
     fn random_histories_converge_without_losing_a_change((n, steps, order) in history()) {
-        let mut laptops: Vec<Laptop> = (0..n as i64).map(laptop).collect();
+        let mut laptops = team(n);
         let id = laptops[0].start();
         let base = laptops[0].export("base.qingdan");
         for l in laptops.iter_mut().skip(1) {
             l.import(&base).unwrap();
         }
         let codes = first_codes(&laptops[0], &id, 3);
+        let true_time: Vec<_> = laptops.iter().map(|l| l.db.now()).collect();
         // The model: each edit, and which edits of the same item its laptop had seen.
         #[derive(Clone)]
         struct Edit { item: usize, value: String, seen: Vec<usize> }
         let mut edits: Vec<Edit> = Vec::new();
         let mut knows: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); n];
+        // Whether a laptop stamped a change while its clock said 2036.
+        let mut ahead = vec![false; n];
+        let mut skew = vec![0usize; n];
+        let backups: Vec<PathBuf> = laptops.iter().enumerate().map(|(i, l)| l.dir.path().join(format!("backup-{i}.db"))).collect();
+        let mut backed_up: Vec<(std::collections::BTreeSet<usize>, bool)> = vec![Default::default(); n];
+        for (i, l) in laptops.iter().enumerate() {
+            back_up_to(l, &backups[i]);
+        }
         let mut sent = 0;
+        let send = |laptops: &mut Vec<Laptop>, from: usize, to: usize, sent: &mut usize| -> PathBuf {
+            *sent += 1;
+            let peer = laptops[to].db.device_id().to_string();
+            laptops[from].export_with(&format!("s{sent}.qingdan"), &Selection { for_peer: Some(peer), ..Default::default() })
+        };
         for s in &steps {
             match *s {
                 Step::Edit { laptop, item, value } => {
@@ -762,40 +863,82 @@ proptest! {
                     let seen = knows[laptop].iter().copied().filter(|e| edits[*e].item == item).collect();
                     edits.push(Edit { item, value: text, seen });
                     knows[laptop].insert(edits.len() - 1);
+                    ahead[laptop] |= SKEWS[skew[laptop]] > 36 * 60;
                 }
                 Step::Send { from, to } => {
-                    sent += 1;
-                    let f = laptops[from].export(&format!("s{sent}.qingdan"));
+                    let f = send(&mut laptops, from, to, &mut sent);
+                    if refused(&ahead, &skew, from, to) {
+                        let before = laptops[to].dump();
+                        let err = laptops[to].import(&f).expect_err("a stamp of 2036 is refused").to_string();
+                        prop_assert!(err.contains("超前过多"), "{}", err);
+                        prop_assert_eq!(laptops[to].dump(), before);
+                        continue;
+                    }
                     laptops[to].import(&f).unwrap();
                     let k = knows[from].clone();
                     knows[to].extend(k);
+                    ahead[to] |= ahead[from];
+                }
+                Step::Lose { from, to } => {
+                    send(&mut laptops, from, to, &mut sent);
+                }
+                Step::Skew { laptop, k } => {
+                    skew[laptop] = k;
+                    laptops[laptop].clock.set(true_time[laptop] + Duration::minutes(SKEWS[k]) + Duration::seconds(sent as i64));
+                }
+                Step::Backup { laptop } => {
+                    back_up_to(&laptops[laptop], &backups[laptop]);
+                    backed_up[laptop] = (knows[laptop].clone(), ahead[laptop]);
+                }
+                Step::Restore { laptop } => {
+                    restore_from(&mut laptops[laptop], &backups[laptop]);
+                    (knows[laptop], ahead[laptop]) = backed_up[laptop].clone();
                 }
             }
         }
-        // Everyone sends to everyone, in a shuffled order, twice.
-        let files: Vec<PathBuf> = order.iter().map(|&from| laptops[from].export(&format!("final-{from}.qingdan"))).collect();
-        for l in laptops.iter_mut() {
-            for f in files.iter().chain(files.iter().rev()) {
-                l.import(f).unwrap();
+        // Everyone sends to everyone, in a shuffled order, twice; files of a
+        // laptop that recorded in 2036 are refused.
+        for round in 0..2 {
+            for &from in &order {
+                for to in 0..n {
+                    if from == to {
+                        continue;
+                    }
+                    let f = send(&mut laptops, from, to, &mut sent);
+                    if refused(&ahead, &skew, from, to) {
+                        prop_assert!(laptops[to].import(&f).is_err());
+                    } else {
+                        laptops[to].import(&f).unwrap();
+                        let k = knows[from].clone();
+                        knows[to].extend(k);
+                        ahead[to] |= ahead[from];
+                    }
+                }
             }
+            let _ = round;
         }
+        let heard: Vec<usize> = (0..n).filter(|&i| !ahead[i]).collect();
+        let Some(&first_heard) = heard.first() else { return Ok(()) };
         let strip = |mut d: Value| {
             d["tables"].as_object_mut().unwrap().retain(|t, _| t.starts_with("inspection"));
             d
         };
-        let first = strip(laptops[0].dump());
-        for l in &laptops[1..] {
-            prop_assert_eq!(&strip(l.dump()), &first);
+        let first = strip(laptops[first_heard].dump());
+        for &i in &heard[1..] {
+            prop_assert_eq!(&strip(laptops[i].dump()), &first);
+            prop_assert_eq!(&knows[i], &knows[first_heard]);
         }
+        let reference = &laptops[first_heard];
+        let known = &knows[first_heard];
         for (item, code) in codes.iter().enumerate() {
-            let mine: Vec<usize> = (0..edits.len()).filter(|e| edits[*e].item == item).collect();
+            let mine: Vec<usize> = (0..edits.len()).filter(|e| edits[*e].item == item && known.contains(e)).collect();
             let heads: std::collections::BTreeSet<String> = mine
                 .iter()
                 .filter(|e| !mine.iter().any(|later| edits[*later].seen.contains(e)))
                 .map(|e| edits[*e].value.clone())
                 .collect();
-            let shown = laptops[0].finding(&id, code);
-            let conflict = sync::conflicts::list(&laptops[0].db).unwrap().into_iter()
+            let shown = reference.finding(&id, code);
+            let conflict = sync::conflicts::list(&reference.db).unwrap().into_iter()
                 .find(|c| c.row == format!("{id}/{code}") && c.field == "finding");
             if mine.is_empty() {
                 prop_assert!(conflict.is_none());

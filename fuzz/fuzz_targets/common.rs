@@ -31,27 +31,35 @@ impl Receiver {
     }
 
     pub fn import(&mut self, file: &Path, trust: bool) -> qingdan_core::Result<sync::ImportReport> {
-        sync::import(&mut self.db, &self.store, file, &ImportOptions { trust }, &mut |_| {})
+        sync::import(&mut self.db, &self.store, file, &ImportOptions { trust, ..Default::default() }, &mut |_| {})
     }
 
-    /// Imports; a refusal must leave the database as it was. Compared by a
-    /// cheap fingerprint (row counts and the newest operation of every table
-    /// that travels, and of the operation log) so the fuzzer stays fast.
+    /// Imports; a refusal must leave the database as it was: the whole
+    /// canonical dump (every row of every table that travels, and the open
+    /// conflicts) and every row of the sync bookkeeping (operations, links,
+    /// signed heads, peers, bundles, chains, the roster, the clock).
     pub fn import_checked(&mut self, file: &Path) {
-        let before = self.fingerprint();
+        let before = self.state();
         if self.import(file, false).is_err() {
-            assert_eq!(self.fingerprint(), before, "a refused bundle changed the database");
+            assert!(self.state() == before, "a refused bundle changed the database");
         }
     }
 
-    fn fingerprint(&self) -> Vec<(String, i64)> {
-        let mut out = Vec::new();
-        for t in sync::schema::SYNCED.iter().map(|s| s.table).chain(["sync_op", "sync_head", "sync_peer", "sync_bundle"]) {
-            let n: i64 = self.db.conn().query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).unwrap();
-            out.push((t.to_string(), n));
+    fn state(&self) -> (serde_json::Value, Vec<Vec<String>>) {
+        let dump = sync::dump::dump(&self.db).unwrap();
+        let mut rows = Vec::new();
+        for t in ["sync_op", "sync_link", "sync_attest", "sync_chain", "sync_head", "sync_peer", "sync_bundle", "sync_roster", "sync_state"] {
+            let mut st = self.db.conn().prepare(&format!("SELECT * FROM {t} ORDER BY 1, 2")).unwrap();
+            let n = st.column_count();
+            let mut q = st.query([]).unwrap();
+            while let Some(r) = q.next().unwrap() {
+                let mut row = vec![t.to_string()];
+                for i in 0..n {
+                    row.push(format!("{:?}", r.get_ref(i).unwrap()));
+                }
+                rows.push(row);
+            }
         }
-        let newest: Option<String> = self.db.conn().query_row("SELECT max(id) FROM sync_op", [], |r| r.get(0)).unwrap();
-        out.push((newest.unwrap_or_default(), 0));
-        out
+        (dump, rows)
     }
 }

@@ -111,6 +111,9 @@ enum Command {
     /// This device's identity for sync, and the devices it trusts
     #[command(subcommand)]
     Device(sync::DeviceCmd),
+    /// The team roster (组员名单): the campaign's laptops, their roles, and those revoked
+    #[command(subcommand)]
+    Roster(sync::RosterCmd),
     /// Fields two laptops changed differently
     #[command(subcommand)]
     Conflicts(sync::ConflictsCmd),
@@ -427,6 +430,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
         Command::Report(cmd) => report::report_cmd(&db, cmd, w),
         Command::Bundle(cmd) => sync::bundle_cmd(&mut db, cmd, w),
         Command::Device(cmd) => sync::device_cmd(&mut db, cmd, w),
+        Command::Roster(cmd) => sync::roster_cmd(&mut db, cmd, w),
         Command::Conflicts(cmd) => sync::conflicts_cmd(&mut db, cmd, w),
         Command::Dump { json: _ } => sync::dump_cmd(&db, w),
         Command::History { table, id, json } => sync::history_cmd(&db, &table, &id, json.json, w),

@@ -11,6 +11,7 @@ use super::{evidence_store, JsonFlag};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::sync::{self, ImportOptions, ImportReport, Selection, TableCounts};
+use crate::text::printable;
 
 #[derive(Subcommand, Debug)]
 pub(super) enum BundleCmd {
@@ -37,8 +38,38 @@ pub(super) enum BundleCmd {
         /// Trust a device seen for the first time (compare its fingerprint first)
         #[arg(long)]
         trust: bool,
+        /// With --trust: the device is a supervisor's (督查组); the team rosters it issues count here
+        #[arg(long, requires = "trust")]
+        supervisor: bool,
         #[command(flatten)]
         json: JsonFlag,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum RosterCmd {
+    /// The team roster this laptop holds: devices, roles, revocations
+    Show(JsonFlag),
+    /// Add a device to the roster, or change its name or role (a supervisor's laptop only)
+    Add {
+        /// The device's id (from its `device show`)
+        #[arg(long, value_name = "DEVICE_ID")]
+        device: String,
+        #[arg(long)]
+        name: String,
+        /// Its public key, 64 hex digits; taken from the trusted peers when left out
+        #[arg(long, value_name = "HEX")]
+        key: Option<String>,
+        /// supervisor (督查组) or inspector (检查组成员)
+        #[arg(long, default_value = "inspector")]
+        role: String,
+    },
+    /// Revoke a lost or misused laptop: its later changes are refused everywhere
+    Revoke {
+        #[arg(long, value_name = "DEVICE_ID")]
+        device: String,
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -92,11 +123,24 @@ pub(super) fn bundle_cmd(db: &mut Db, cmd: BundleCmd, w: &mut Writer<'_>) -> Res
             w.zh_en(
                 format!("已导出同步文件（{} 条操作，{} 个附件，{} 字节）：{}", s.ops, s.attachments, s.bytes, s.path),
                 format!("wrote the bundle ({} operations, {} attachments, {} bytes) to {}", s.ops, s.attachments, s.bytes, s.path),
-            )
+            )?;
+            for f in &s.damaged_files {
+                w.zh_en(
+                    format!("附件“{}”（{}）在本机已损坏或缺失，未随文件发出；其余内容已导出", printable(&f.name), f.sha256),
+                    format!("the file '{}' ({}) is damaged or missing here and was left out; everything else was exported", printable(&f.name), f.sha256),
+                )?;
+            }
+            if s.held_back > 0 {
+                w.zh_en(
+                    format!("{} 条修改暂未发出：它们在本机启用记录签名之前收到，须由其原设备重新导出后才能转发", s.held_back),
+                    format!("{} changes were held back: received before chain signatures, they travel once their own device sends them again", s.held_back),
+                )?;
+            }
+            Ok(())
         }
-        BundleCmd::Import { files, trust, json } => {
+        BundleCmd::Import { files, trust, supervisor, json } => {
             let store = evidence_store(db)?;
-            let opts = ImportOptions { trust };
+            let opts = ImportOptions { trust, supervisor };
             let mut reports = Vec::new();
             let mut refused = Vec::new();
             let mut first_error: Option<Error> = None;
@@ -138,13 +182,28 @@ pub(super) fn bundle_cmd(db: &mut Db, cmd: BundleCmd, w: &mut Writer<'_>) -> Res
                     w.zh_en(
                         format!(
                             "{}（来自“{}”）：新增 {}，更新 {}，未变 {}，删除 {}，冲突 {}",
-                            r.file, r.device_name, t.new, t.updated, t.unchanged, t.deleted, t.conflicts
+                            r.file, printable(&r.device_name), t.new, t.updated, t.unchanged, t.deleted, t.conflicts
                         ),
                         format!(
                             "{} (from '{}'): {} new, {} updated, {} unchanged, {} deleted, {} conflicts",
-                            r.file, r.device_name, t.new, t.updated, t.unchanged, t.deleted, t.conflicts
+                            r.file, printable(&r.device_name), t.new, t.updated, t.unchanged, t.deleted, t.conflicts
                         ),
                     )?;
+                    if r.own_returned > 0 {
+                        w.zh_en(
+                            format!("本机的数据库曾从备份恢复（或被复制）：本机此前所做的 {} 条修改已从其他设备收回，此后的修改照常记录", r.own_returned),
+                            format!("this laptop's database was restored from a backup (or copied): {} of its own earlier changes came back from elsewhere; new changes are recorded as usual", r.own_returned),
+                        )?;
+                    }
+                    if r.attachments_missing > 0 {
+                        w.zh_en(
+                            format!("{} 个附件的文件未随记录送达（发送方的文件已损坏），暂显示为缺失", r.attachments_missing),
+                            format!("{} attachments arrived without their file (damaged on the sending laptop); shown as missing for now", r.attachments_missing),
+                        )?;
+                    }
+                    if let Some(sync::roster::Outcome::Accepted { version }) = &r.roster {
+                        w.zh_en(format!("已采用组员名单第 {version} 版"), format!("took the team roster, version {version}"))?;
+                    }
                 }
                 for r in &refused {
                     w.zh_en(format!("已拒绝 {}", r.file), format!("refused {}", r.file))?;
@@ -166,9 +225,13 @@ pub(super) fn device_cmd(db: &mut Db, cmd: DeviceCmd, w: &mut Writer<'_>) -> Res
                 return w.json(&info);
             }
             w.zh_en(
-                format!("设备：{}\n编号：{}\n指纹：{}", info.name, info.id, info.fingerprint),
-                format!("device: {}\nid: {}\nfingerprint: {}", info.name, info.id, info.fingerprint),
-            )
+                format!("设备：{}\n编号：{}\n指纹：{}\n公钥：{}", printable(&info.name), info.id, info.fingerprint, info.public_key),
+                format!("device: {}\nid: {}\nfingerprint: {}\npublic key: {}", printable(&info.name), info.id, info.fingerprint, info.public_key),
+            )?;
+            match db.clock_warning()? {
+                Some(c) => w.zh_en(format!("时钟：{}", c.zh), format!("clock: {}", c.en)),
+                None => Ok(()),
+            }
         }
         DeviceCmd::Name { name } => {
             sync::device::set_device_name(db, &name)?;
@@ -180,7 +243,7 @@ pub(super) fn device_cmd(db: &mut Db, cmd: DeviceCmd, w: &mut Writer<'_>) -> Res
                 return w.json(&peers);
             }
             for p in &peers {
-                w.line(&format!("{}\t{}\t{}", p.name, p.device_id, p.fingerprint))?;
+                w.line(&format!("{}\t{}\t{}", printable(&p.name), p.device_id, p.fingerprint))?;
             }
             Ok(())
         }
@@ -234,4 +297,45 @@ pub(super) fn history_cmd(db: &Db, table: &str, row: &str, json: bool, w: &mut W
         ))?;
     }
     Ok(())
+}
+
+pub(super) fn roster_cmd(db: &mut Db, cmd: RosterCmd, w: &mut Writer<'_>) -> Result<()> {
+    use sync::roster::{self, Change, Role};
+    let role_of = |s: &str| {
+        Role::parse(s).ok_or_else(|| Error::refuse("role", format!("角色“{s}”无法识别，应为 supervisor（督查组）或 inspector（检查组成员）"), format!("unknown role '{s}': supervisor or inspector")))
+    };
+    let issued = match cmd {
+        RosterCmd::Show(j) => {
+            let held = roster::current(db.conn())?;
+            if j.json {
+                return w.json(&held.map(|h| h.roster));
+            }
+            let Some(h) = held else {
+                return w.zh_en("本机尚无组员名单".into(), "this laptop holds no team roster".into());
+            };
+            w.zh_en(format!("组员名单第 {} 版（{} 签发）", h.roster.version, h.roster.issued_at), format!("team roster, version {} (issued {})", h.roster.version, h.roster.issued_at))?;
+            for m in &h.roster.members {
+                let (zh, en) = match &m.revoked {
+                    Some(r) => (format!("  已撤销（{}，{}）", r.at, printable(&r.reason)), format!("  revoked ({}, {})", r.at, printable(&r.reason))),
+                    None => (String::new(), String::new()),
+                };
+                w.zh_en(
+                    format!("{}\t{}\t{}{zh}", printable(&m.name), m.role.label_zh(), m.device_id),
+                    format!("{}\t{}\t{}{en}", printable(&m.name), m.role.label_en(), m.device_id),
+                )?;
+            }
+            return Ok(());
+        }
+        RosterCmd::Add { device, name, key, role } => {
+            let public_key = match key {
+                Some(k) => k.trim().to_lowercase(),
+                None => sync::device::peer_key(db.conn(), &device)?.ok_or_else(|| {
+                    Error::refuse("key", "本机未信任该设备，请用 --key 给出它的公钥（对方 device show 中的“公钥”）", "this laptop does not trust that device: give its key with --key (the 'public key' of its device show)")
+                })?,
+            };
+            roster::issue(db, Change::Put { device_id: device, name, public_key, role: role_of(&role)? })?
+        }
+        RosterCmd::Revoke { device, reason } => roster::issue(db, Change::Revoke { device_id: device, reason })?,
+    };
+    w.zh_en(format!("组员名单已更新为第 {} 版，将随本机导出的同步文件发出", issued.version), format!("the roster is now version {}; it travels with this laptop's bundles", issued.version))
 }

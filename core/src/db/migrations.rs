@@ -459,21 +459,125 @@ CREATE TABLE assignment (
 CREATE INDEX assignment_target ON assignment (target_id);
 "#;
 
+/// Sync a team can trust (see `crate::sync::chain` and `crate::sync::roster`):
+///
+/// - `sync_state.origin` is the chain this laptop records its changes in now;
+///   a new one starts in each session that writes, so a laptop restored from a
+///   backup never reuses a number it already sent. The chains so far are the
+///   device's own id, as before.
+/// - Each operation gets its hash and chain value; `sync_link` holds those of
+///   positions whose operation is not here (left out of a partial bundle) and
+///   the anchors of runs; `sync_attest` the signed chain heads received.
+/// - `sync_chain` says which device each chain belongs to.
+/// - The team roster (`sync_roster`), signed by a supervisor's device; a peer
+///   trusted directly as 督查组 (`sync_peer.supervisor`) may issue it.
+/// - Two laptops may give two problems the same 编号: the number is no longer
+///   unique in the table (a clash is listed for a person to settle), so the
+///   table is rebuilt without that constraint.
+const V7_SYNC_TRUST: &str = r#"
+ALTER TABLE sync_state ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+UPDATE sync_state SET origin = device_id;
+ALTER TABLE sync_op ADD COLUMN hash BLOB;
+ALTER TABLE sync_op ADD COLUMN chain BLOB;
+
+CREATE TABLE sync_chain (
+    origin     TEXT PRIMARY KEY,
+    device_id  TEXT NOT NULL,
+    started_at TEXT
+) STRICT;
+INSERT INTO sync_chain (origin, device_id) SELECT DISTINCT origin, origin FROM sync_op;
+INSERT OR IGNORE INTO sync_chain (origin, device_id) SELECT device_id, device_id FROM sync_state WHERE device_id <> '';
+
+CREATE TABLE sync_link (
+    origin TEXT NOT NULL,
+    seq    INTEGER NOT NULL CHECK (seq >= 0),
+    hash   BLOB,             -- NULL for an anchor: only the chain value is known
+    chain  BLOB NOT NULL,
+    PRIMARY KEY (origin, seq)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_attest (
+    origin    TEXT NOT NULL,
+    seq       INTEGER NOT NULL CHECK (seq > 0),
+    chain     BLOB NOT NULL,
+    signature TEXT NOT NULL,
+    PRIMARY KEY (origin, seq)
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE sync_peer ADD COLUMN supervisor INTEGER NOT NULL DEFAULT 0 CHECK (supervisor IN (0, 1));
+
+CREATE TABLE sync_roster (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    version     INTEGER NOT NULL,
+    issuer      TEXT NOT NULL,
+    body        TEXT NOT NULL,   -- the roster's JSON, exactly as signed
+    signature   TEXT NOT NULL,
+    accepted_at TEXT NOT NULL
+) STRICT;
+
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE problem_v7 (
+    id                 TEXT PRIMARY KEY,
+    number             TEXT NOT NULL,
+    target_kind        TEXT NOT NULL,
+    target_id          TEXT,
+    target_name        TEXT NOT NULL,
+    county_id          TEXT REFERENCES jurisdiction(id),
+    item_code          TEXT,
+    category           TEXT NOT NULL,
+    description        TEXT NOT NULL,
+    severity           TEXT NOT NULL CHECK (severity IN ('general', 'serious', 'major')),
+    scope              TEXT CHECK (scope IN ('individual', 'partial', 'widespread')),
+    source             TEXT NOT NULL CHECK (source IN ('law_enforcement', 'special', 'unannounced', 'look_back',
+                           'self_check', 'public_report', 'forum', 'deputy')),
+    group_name         TEXT NOT NULL DEFAULT '',
+    found_on           TEXT NOT NULL,
+    inspection_id      TEXT REFERENCES inspection(id),
+    department_id      TEXT REFERENCES department(id),
+    responsible_unit   TEXT NOT NULL DEFAULT '',
+    responsible_person TEXT NOT NULL DEFAULT '',
+    measure            TEXT NOT NULL DEFAULT '',
+    deadline           TEXT,
+    status             TEXT NOT NULL DEFAULT 'pending'
+                           CHECK (status IN ('pending', 'in_progress', 'awaiting_verification', 'closed', 'withdrawn')),
+    rectified_on       TEXT,
+    closed_on          TEXT,
+    merged_into        TEXT REFERENCES problem(id),
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    device_id          TEXT NOT NULL,
+    CHECK (deadline IS NULL OR deadline >= found_on)
+) STRICT;
+INSERT INTO problem_v7 SELECT * FROM problem;
+DROP TABLE problem;
+ALTER TABLE problem_v7 RENAME TO problem;
+CREATE INDEX problem_number ON problem (number);
+CREATE INDEX problem_status ON problem (status, deadline);
+CREATE INDEX problem_county ON problem (county_id, status);
+CREATE INDEX problem_target ON problem (target_id, status);
+CREATE INDEX problem_inspection ON problem (inspection_id);
+-- The rebuilt table lost its recording triggers: have them installed again.
+DELETE FROM meta WHERE key = 'sync_triggers';
+"#;
+
+/// Every migration, oldest first. Never edit one that has shipped; add the next.
+const MIGRATIONS: &[&str] = &[
+    V1_FOUNDATION,
+    V2_INSPECTION,
+    V3_LISTS,
+    V4_SYNC,
+    V5_SYNC_OP_NO_BUNDLE_INDEX,
+    V6_ASSIGNMENT,
+    V7_SYNC_TRUST,
+];
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(V1_FOUNDATION),
-        M::up(V2_INSPECTION),
-        M::up(V3_LISTS),
-        M::up(V4_SYNC),
-        M::up(V5_SYNC_OP_NO_BUNDLE_INDEX),
-        M::up(V6_ASSIGNMENT),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
-/// The schema version this build writes (`PRAGMA user_version`).
+/// The schema version this build writes (`PRAGMA user_version`): one per migration.
 pub fn latest_version() -> i64 {
-    // One per entry of `migrations()`.
-    6
+    MIGRATIONS.len() as i64
 }
 
 #[cfg(test)]

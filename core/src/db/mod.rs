@@ -6,6 +6,7 @@
 //! than repairing it; before migrating an existing file it copies it aside.
 //! Writes go through [`Db::with_tx`]: commit on `Ok`, roll back on `Err`.
 
+pub mod hlc;
 mod migrations;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,8 @@ use uuid::Uuid;
 
 use crate::clock::Env;
 use crate::error::{Error, Result};
+use hlc::Stamp;
+use std::cell::Cell;
 
 pub use migrations::latest_version;
 
@@ -43,6 +46,9 @@ pub struct Db {
     /// The person changes are recorded for when it is not the app's user
     /// (`qingdan --actor`); see [`Db::set_actor`].
     actor: Option<String>,
+    /// Whether this session has recorded a change yet: its first one starts a
+    /// new chain (see [`Db::with_tx`]).
+    chain_started: bool,
 }
 
 impl std::fmt::Debug for Db {
@@ -68,7 +74,7 @@ impl Db {
             check_integrity(&conn, &path)?;
         }
         configure(&conn).map_err(|e| corrupt_or_db(&path, e))?;
-        let mut db = Db { conn, path: Some(path), env, device_id: Uuid::nil(), actor: None };
+        let mut db = Db { conn, path: Some(path), env, device_id: Uuid::nil(), actor: None, chain_started: false };
         db.migrate()?;
         db.device_id = db.ensure_device_id()?;
         db.install_sync()?;
@@ -83,7 +89,7 @@ impl Db {
     pub fn open_in_memory_with(env: Env) -> Result<Db> {
         let conn = Connection::open_in_memory()?;
         configure(&conn)?;
-        let mut db = Db { conn, path: None, env, device_id: Uuid::nil(), actor: None };
+        let mut db = Db { conn, path: None, env, device_id: Uuid::nil(), actor: None, chain_started: false };
         db.migrate()?;
         db.device_id = db.ensure_device_id()?;
         db.install_sync()?;
@@ -137,15 +143,26 @@ impl Db {
 
     /// Runs `f` in one transaction: commit on `Ok`, roll back on `Err`.
     pub fn with_tx<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = Tx { inner: self.conn.transaction()?, env: &self.env, device_id: self.device_id };
-        // Every operation this transaction records carries the same clock stamp.
-        // A transaction that records none leaves the clock as it was, so a
+        let tx = Tx { inner: self.conn.transaction()?, env: &self.env, device_id: self.device_id, witnessed: Cell::new(None) };
+        // Every operation this transaction records carries the same clock stamp
+        // (the triggers read it from `sync_state`). A transaction that records
+        // none leaves the clock where it was, or where an import moved it, so a
         // write that changes nothing changes nothing at all.
-        let before: (String, i64) =
-            tx.inner.prepare_cached("SELECT hlc, seq FROM sync_state")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        tx.inner
-            .prepare_cached(crate::sync::hlc::TICK_SQL)?
-            .execute([crate::sync::hlc::millis_text(self.env.now().timestamp_millis())])?;
+        let (before_text, before_seq, before_origin): (String, i64, String) = tx
+            .inner
+            .prepare_cached("SELECT hlc, seq, origin FROM sync_state")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let before = Stamp::parse(&before_text).ok_or_else(|| Error::Internal(format!("bad clock stamp '{before_text}' in sync_state")))?;
+        let stamp = before.tick(self.env.now());
+        tx.inner.prepare_cached("UPDATE sync_state SET hlc = ?1")?.execute([stamp.to_string()])?;
+        // The first change of a session goes into a new chain when the current
+        // one has changes already: a database restored from a backup, or a
+        // laptop cloned from an image, then never reuses a number that may have
+        // been sent (see `crate::sync::chain`).
+        let new_chain = (!self.chain_started && before_seq > 0).then(|| self.env.new_id().to_string());
+        if let Some(origin) = &new_chain {
+            tx.inner.prepare_cached("UPDATE sync_state SET origin = ?1, seq = 0")?.execute([origin])?;
+        }
         // The sync log names the person through `meta`: the app's user, or
         // for this transaction only, the actor this handle was given.
         if let Some(actor) = &self.actor {
@@ -156,11 +173,42 @@ impl Db {
             tx.inner.prepare_cached("DELETE FROM meta WHERE key = 'op_actor'")?.execute([])?;
         }
         let seq: i64 = tx.inner.prepare_cached("SELECT seq FROM sync_state")?.query_row([], |r| r.get(0))?;
-        if seq == before.1 {
-            tx.inner.prepare_cached("UPDATE sync_state SET hlc = ?1")?.execute([&before.0])?;
+        let recorded = seq != if new_chain.is_some() { 0 } else { before_seq };
+        if recorded {
+            if let Some(origin) = &new_chain {
+                tx.inner
+                    .prepare_cached("INSERT INTO sync_chain (origin, device_id, started_at) VALUES (?1, ?2, ?3)")?
+                    .execute([origin, &self.device_id.to_string(), &timestamp(self.env.now())])?;
+            }
+        } else {
+            if new_chain.is_some() {
+                tx.inner.prepare_cached("UPDATE sync_state SET origin = ?1, seq = ?2")?.execute(rusqlite::params![before_origin, before_seq])?;
+            }
+            let kept = before.witness(tx.witnessed.get().unwrap_or(Stamp::ZERO));
+            tx.inner.prepare_cached("UPDATE sync_state SET hlc = ?1")?.execute([kept.to_string()])?;
         }
-        tx.inner.commit()?;
+        let Tx { inner, .. } = tx;
+        inner.commit()?;
+        self.chain_started |= recorded;
         Ok(out)
+    }
+
+    /// Whether this laptop's clock is obviously wrong (see [`hlc::judge_clock`]):
+    /// compared with its own clock stamp and the newest change received from
+    /// a chain that is not this device's.
+    pub fn clock_warning(&self) -> Result<Option<hlc::ClockWarning>> {
+        let recorded: String = self.conn.prepare_cached("SELECT hlc FROM sync_state")?.query_row([], |r| r.get(0))?;
+        let received: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT max(hlc) FROM sync_op WHERE origin NOT IN (SELECT origin FROM sync_chain WHERE device_id = ?1) AND origin <> ?1",
+            )?
+            .query_row([self.device_id().to_string()], |r| r.get(0))?;
+        Ok(hlc::judge_clock(
+            self.now(),
+            Stamp::parse(&recorded).unwrap_or(Stamp::ZERO),
+            received.as_deref().and_then(Stamp::parse),
+        ))
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -209,6 +257,9 @@ impl Db {
     fn install_sync(&mut self) -> Result<()> {
         self.with_tx(|tx| {
             tx.execute("UPDATE sync_state SET device_id = ?1 WHERE device_id = ''", [tx.device_id()])?;
+            // A new database's first chain is the device's own id, as before chains existed.
+            tx.execute("UPDATE sync_state SET origin = device_id WHERE origin = ''", [])?;
+            tx.execute("INSERT OR IGNORE INTO sync_chain (origin, device_id) VALUES (?1, ?1)", [tx.device_id()])?;
             crate::sync::schema::install(tx)
         })
     }
@@ -275,6 +326,8 @@ pub struct Tx<'a> {
     inner: Transaction<'a>,
     env: &'a Env,
     device_id: Uuid,
+    /// The newest stamp received in this transaction (an import); see [`Tx::witness`].
+    witnessed: Cell<Option<Stamp>>,
 }
 
 impl std::ops::Deref for Tx<'_> {
@@ -312,6 +365,20 @@ impl Tx<'_> {
 
     pub fn meta_get(&self, key: &str) -> Result<Option<String>> {
         meta_get(&self.inner, key)
+    }
+
+    /// Moves this laptop's clock to at least `seen`, a stamp received from
+    /// another laptop, so that every change made after this transaction sorts
+    /// after it. Kept when the transaction commits, even if it recorded no
+    /// change of its own.
+    pub fn witness(&self, seen: Stamp) -> Result<()> {
+        let now: String = self.inner.prepare_cached("SELECT hlc FROM sync_state")?.query_row([], |r| r.get(0))?;
+        let now = Stamp::parse(&now).ok_or_else(|| Error::Internal(format!("bad clock stamp '{now}' in sync_state")))?;
+        if seen > now {
+            self.inner.prepare_cached("UPDATE sync_state SET hlc = ?1")?.execute([seen.to_string()])?;
+        }
+        self.witnessed.set(Some(self.witnessed.get().map_or(seen, |w| w.max(seen))));
+        Ok(())
     }
 
     pub fn meta_set(&self, key: &str, value: &str) -> Result<()> {

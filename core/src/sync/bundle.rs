@@ -24,11 +24,16 @@ use zip::ZipArchive;
 use crate::error::{Error, Problem, Reason, Result};
 
 pub const FORMAT: &str = "qingdan-bundle";
-pub const VERSION: u32 = 1;
+/// 2: chains (`chains.jsonl`) and the roster (`roster.json`, `roster.sig`).
+/// Version 1 bundles are still read (see `docs/bundle-format.md`).
+pub const VERSION: u32 = 2;
 pub const MANIFEST: &str = "manifest.json";
 pub const SIGNATURE: &str = "manifest.sig";
 pub const OPS: &str = "ops.jsonl";
 pub const ATTACHMENTS: &str = "attachments/";
+pub const CHAINS: &str = "chains.jsonl";
+pub const ROSTER: &str = "roster.json";
+pub const ROSTER_SIG: &str = "roster.sig";
 
 /// Limits that no honest bundle comes near.
 pub const MAX_MANIFEST: u64 = 16 << 20;
@@ -43,6 +48,13 @@ pub const MAX_RATIO: u64 = 200;
 pub struct Manifest {
     pub format: String,
     pub version: u32,
+    /// The program that wrote it (absent in version 1).
+    #[serde(default)]
+    pub app_version: String,
+    /// Its database schema (`PRAGMA user_version`): a bundle from a newer
+    /// schema may name columns this program does not know.
+    #[serde(default)]
+    pub schema_version: i64,
     pub device: ManifestDevice,
     pub made_at: String,
     pub scope: Scope,
@@ -115,7 +127,7 @@ pub fn refused(file: &Path, entry: Option<&str>, line: Option<u32>, zh: impl Int
 
 /// Where an entry name may point: the fixed names, or an attachment by hash.
 pub fn entry_name_ok(name: &str) -> bool {
-    matches!(name, MANIFEST | SIGNATURE | OPS)
+    matches!(name, MANIFEST | SIGNATURE | OPS | CHAINS | ROSTER | ROSTER_SIG)
         || name.strip_prefix(ATTACHMENTS).is_some_and(crate::evidence::is_sha256)
 }
 
@@ -140,6 +152,12 @@ impl std::fmt::Debug for Opened {
 /// manifest's shape and version, and its signature. Trust is the caller's.
 pub fn open(path: &Path) -> Result<Opened> {
     let bad = |zh: String, en: String| refused(path, None, None, zh, en);
+    // A FIFO would block the open and /dev/zero never end: look before opening.
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { ("文件夹", "a folder") } else { ("设备文件或管道", "a device or a pipe") };
+        return Err(bad(format!("这是{}，不是同步文件", what.0), format!("this is {}, not a bundle file", what.1)));
+    }
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let sha256 = {
@@ -239,21 +257,52 @@ fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<Manifest> {
     if probe.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(refused(path, Some(MANIFEST), None, "这不是清单监督的同步文件", "this is not a Qingdan bundle"));
     }
+    let made_by = probe.get("app_version").and_then(|v| v.as_str()).map(crate::text::printable).filter(|v| !v.is_empty() && v.len() <= 20);
     match probe.get("version").and_then(|v| v.as_u64()) {
-        Some(v) if v == VERSION as u64 => {}
+        Some(1) | Some(2) => {}
         Some(v) if v > VERSION as u64 => {
+            let by = made_by.map(|b| format!("（{b}）")).unwrap_or_default();
             return Err(refused(
                 path,
                 Some(MANIFEST),
                 None,
-                format!("同步文件格式版本为 {v}，本程序只支持到 {VERSION}，请先升级程序"),
-                format!("the bundle has format version {v}; this program reads up to {VERSION}; upgrade it first"),
-            ))
+                format!("同步文件由较新版本的程序{by}生成（格式版本 {v}），本机只能读取到 {VERSION}：请先升级本机程序"),
+                format!("made by a newer version{by} (format {v}); this laptop reads up to {VERSION}: update this laptop"),
+            ));
         }
         _ => return Err(refused(path, Some(MANIFEST), None, "清单缺少有效的格式版本", "the manifest has no valid format version")),
     }
-    serde_json::from_value(probe)
-        .map_err(|e| refused(path, Some(MANIFEST), None, format!("清单内容不完整（{e}）"), format!("the manifest is incomplete ({e})")))
+    let m: Manifest = serde_json::from_value(probe)
+        .map_err(|e| refused(path, Some(MANIFEST), None, format!("清单内容不完整（{e}）"), format!("the manifest is incomplete ({e})")))?;
+    check_manifest(&m).map_err(|(zh, en)| refused(path, Some(MANIFEST), None, zh, en))?;
+    Ok(m)
+}
+
+/// What a manifest's fields may hold: a device id and a name a person can
+/// read (no control characters), times and clock stamps of the stored form,
+/// a clock vector of chain ids and non-negative numbers.
+fn check_manifest(m: &Manifest) -> std::result::Result<(), (String, String)> {
+    let bad = |zh: &str, en: &str| Err((zh.to_string(), en.to_string()));
+    if uuid::Uuid::parse_str(&m.device.id).is_err() {
+        return bad("清单中的设备编号无效", "the device id in the manifest is not valid");
+    }
+    let name_chars = m.device.name.chars().count();
+    if name_chars == 0 || name_chars > 50 || m.device.name.chars().any(char::is_control) {
+        return bad("清单中的设备名称无效（应为 1 至 50 个字符，不含控制字符）", "the device name in the manifest is not valid (1 to 50 characters, no control characters)");
+    }
+    if chrono::DateTime::parse_from_rfc3339(&m.made_at).is_err() {
+        return bad("清单中的生成时间无效", "the time the bundle was made is not valid");
+    }
+    if crate::db::hlc::Stamp::parse(&m.hlc).is_none() {
+        return bad("清单中的时钟时间戳无效", "the clock stamp in the manifest is not valid");
+    }
+    if m.clock.len() > 1_000_000 || m.clock.iter().any(|(origin, seq)| uuid::Uuid::parse_str(origin).is_err() || *seq < 0) {
+        return bad("清单中的记录进度（clock）无效", "the clock vector in the manifest is not valid");
+    }
+    if m.app_version.len() > 20 || m.app_version.chars().any(char::is_control) || m.schema_version < 0 {
+        return bad("清单中的程序版本无效", "the program version in the manifest is not valid");
+    }
+    Ok(())
 }
 
 fn read_small(archive: &mut ZipArchive<BufReader<File>>, path: &Path, name: &str, limit: u64) -> Result<Vec<u8>> {
@@ -273,6 +322,11 @@ fn read_small(archive: &mut ZipArchive<BufReader<File>>, path: &Path, name: &str
 impl Opened {
     pub fn has_entry(&self, name: &str) -> bool {
         self.entries.contains_key(name)
+    }
+
+    /// The names of the entries the signed manifest lists.
+    pub fn entry_names(&self) -> Vec<String> {
+        self.entries.keys().cloned().collect()
     }
 
     /// Streams an entry through `each` chunk by chunk, then checks its size

@@ -32,13 +32,21 @@ pub fn list(db: &Db) -> Result<Vec<Conflict>> {
     candidates.sort_by(|a, b| (order(&a.0), &a.1).cmp(&(order(&b.0), &b.1)));
     candidates.dedup();
     let mut out = Vec::new();
+    // A head's origin is the chain it was recorded in; people and the views
+    // know devices, so each is named by the device the chain belongs to.
+    let chains = super::device::chain_devices(conn)?;
     for (tbl, row) in candidates {
         let Some(s) = schema::synced(&tbl) else { continue };
         let Some(state) = ops::row_state(conn, s, &row)? else { continue };
         if !state.exists {
             continue;
         }
-        for (field, heads) in state.conflicts {
+        for (field, mut heads) in state.conflicts {
+            for h in &mut heads {
+                if let Some(device) = chains.get(&h.origin) {
+                    h.origin = device.clone();
+                }
+            }
             out.push(Conflict { table: tbl.clone(), record: record_name(&tbl).into(), row: row.clone(), field, heads });
         }
     }
@@ -78,7 +86,7 @@ pub fn resolve(db: &mut Db, table: &str, row: &str, field: &str, keep_op: &str) 
 fn local_set(tx: &Tx<'_>, s: &Synced, row: &str, field: &str, value: &Value, bases: &[String]) -> Result<()> {
     tx.execute("UPDATE sync_state SET seq = seq + 1", [])?;
     let (origin, seq, hlc): (String, i64, String) =
-        tx.query_row("SELECT device_id, seq, hlc FROM sync_state", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        tx.query_row("SELECT origin, seq, hlc FROM sync_state", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let actor: String = tx.meta_get("user_name")?.unwrap_or_default();
     let mut sorted = bases.to_vec();
     sorted.sort();

@@ -25,6 +25,8 @@ pub struct DeviceInfo {
     pub id: String,
     pub name: String,
     pub fingerprint: String,
+    /// Ed25519, 64 hex digits: what a supervisor enters into the roster.
+    pub public_key: String,
 }
 
 pub struct Device {
@@ -63,7 +65,12 @@ impl Device {
     }
 
     pub fn info(&self) -> DeviceInfo {
-        DeviceInfo { id: self.id.clone(), name: self.name.clone(), fingerprint: fingerprint(self.key.verifying_key().as_bytes()) }
+        DeviceInfo {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            fingerprint: fingerprint(self.key.verifying_key().as_bytes()),
+            public_key: self.public_key_hex(),
+        }
     }
 }
 
@@ -160,6 +167,13 @@ pub fn peer_key(conn: &rusqlite::Connection, device_id: &str) -> Result<Option<S
     Ok(conn
         .query_row("SELECT public_key FROM sync_peer WHERE device_id = ?1", [device_id], |r| r.get(0))
         .optional()?)
+}
+
+/// Which device each chain known here belongs to (see [`super::chain`]).
+pub fn chain_devices(conn: &rusqlite::Connection) -> Result<std::collections::HashMap<String, String>> {
+    let mut st = conn.prepare("SELECT origin, device_id FROM sync_chain")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn peers(db: &Db) -> Result<Vec<Peer>> {

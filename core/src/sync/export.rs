@@ -7,12 +7,14 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use super::bundle::{self, CatalogRef, Counts, Entry, HashingWriter, Manifest, ManifestDevice, Scope};
 use super::device::Device;
-use super::ops::{op_from_row, OP_COLUMNS};
+use super::ops::{wire_from_row, OutLine, OP_COLUMNS};
+use sha2::Digest;
+use crate::db::hlc::Stamp;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 
@@ -37,6 +39,20 @@ pub struct ExportSummary {
     pub bytes: u64,
     #[ts(type = "Record<string, number>")]
     pub tables: BTreeMap<String, u64>,
+    /// Changes left out because no signature of their device is here yet
+    /// (received before chains existed); they travel once that device sends them again.
+    #[ts(type = "number")]
+    pub held_back: u64,
+    /// Photos and files whose stored copy no longer matches its hash (or is
+    /// gone): the record travels, the file does not, and the receiver shows it missing.
+    pub damaged_files: Vec<DamagedFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct DamagedFile {
+    pub sha256: String,
+    pub name: String,
 }
 
 pub fn export(db: &mut Db, out: &Path, sel: &Selection) -> Result<ExportSummary> {
@@ -47,15 +63,18 @@ pub fn export(db: &mut Db, out: &Path, sel: &Selection) -> Result<ExportSummary>
     };
     let marks = match &sel.for_peer {
         Some(peer) => {
-            let known: bool =
+            // A peer trusted here, or a member of the team roster held here.
+            let trusted: bool =
                 db.conn().query_row("SELECT EXISTS(SELECT 1 FROM sync_peer WHERE device_id = ?1)", [peer], |r| r.get(0))?;
-            if !known && peer != &device.id {
+            let member = super::roster::current(db.conn())?.is_some_and(|h| h.roster.member(peer).is_some());
+            if !trusted && !member && peer != &device.id {
                 return Err(Error::NotFound { what: "设备", key: peer.clone() });
             }
             peer_marks(db.conn(), peer)?
         }
         None => BTreeMap::new(),
     };
+    db.with_tx(|tx| super::chain::attest_own(tx, &device))?;
     let clock = clock_vector(db.conn())?;
 
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -73,19 +92,8 @@ pub fn export(db: &mut Db, out: &Path, sel: &Selection) -> Result<ExportSummary>
         let _ = std::fs::remove_file(&tmp);
         Error::io(out, e)
     })?;
-    if let Some(peer) = &sel.for_peer {
-        // What was sent is assumed to arrive; sending again would do no harm.
-        db.with_tx(|tx| {
-            let mut up = tx.prepare_cached(
-                "INSERT INTO sync_peer_mark (peer, origin, seq) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(peer, origin) DO UPDATE SET seq = max(seq, excluded.seq)",
-            )?;
-            for (origin, seq) in &clock {
-                up.execute(params![peer, origin, seq])?;
-            }
-            Ok(())
-        })?;
-    }
+    // What a peer has is what its own bundles say it has: a file sent is not
+    // a file received, and one lost on the way must not lose its changes.
     Ok(ExportSummary { path: out.display().to_string(), ..summary })
 }
 
@@ -103,50 +111,102 @@ fn write_bundle(
     let io = |e: std::io::Error| Error::io(tmp, e);
     let zerr = |e: zip::result::ZipError| Error::Internal(format!("writing {}: {e}", tmp.display()));
 
+    // Which operations go: by peer marks and by the rows asked for.
+    let conn = db.conn();
+    let mut included: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    {
+        let mut st = conn.prepare("SELECT origin, seq, tbl, row_id FROM sync_op ORDER BY id")?;
+        let mut q = st.query([])?;
+        while let Some(r) = q.next()? {
+            let origin: String = r.get(0)?;
+            let seq: i64 = r.get(1)?;
+            if marks.get(&origin).is_some_and(|m| seq <= *m) {
+                continue;
+            }
+            if let Some(set) = rows {
+                let key = (r.get::<_, String>(2)?, r.get::<_, String>(3)?);
+                if !set.contains(&key) {
+                    continue;
+                }
+            }
+            included.entry(origin).or_default().push(seq);
+        }
+    }
+    // How each chain's operations are proved; what cannot be proved stays here.
+    let mut segments = Vec::new();
+    let mut provable: HashSet<(String, i64)> = HashSet::new();
+    let mut held_back = 0u64;
+    for (origin, seqs) in &included {
+        let plan = super::chain::plan(conn, origin, seqs)?;
+        held_back += (seqs.len() - plan.provable.len()) as u64;
+        provable.extend(plan.provable.iter().map(|s| (origin.clone(), *s)));
+        segments.extend(plan.segments);
+    }
+
     zip.start_file(bundle::OPS, bundle::entry_options()).map_err(zerr)?;
     let mut w = HashingWriter::new(&mut zip);
     let mut counts = Counts::default();
-    let mut newest = super::hlc::ZERO.to_string();
+    let mut newest = Stamp::ZERO;
     let mut attachments: Vec<String> = Vec::new();
     {
-        let conn = db.conn();
         let mut st = conn.prepare(&format!("SELECT {OP_COLUMNS} FROM sync_op ORDER BY id"))?;
         let mut q = st.query([])?;
         while let Some(r) = q.next()? {
             let origin: String = r.get("origin")?;
             let seq: i64 = r.get("seq")?;
-            if marks.get(&origin).is_some_and(|m| seq <= *m) {
+            if !provable.contains(&(origin, seq)) {
                 continue;
             }
-            let tbl: String = r.get("tbl")?;
-            let row: String = r.get("row_id")?;
-            if let Some(set) = rows {
-                if !set.contains(&(tbl.clone(), row.clone())) {
-                    continue;
-                }
-            }
-            let op = op_from_row(r)?;
-            serde_json::to_writer(&mut w, &op).map_err(|e| Error::Internal(e.to_string()))?;
+            let (op, insert_text) = wire_from_row(r)?;
+            let line = OutLine::new(&op, insert_text.as_deref())?;
+            serde_json::to_writer(&mut w, &line).map_err(|e| Error::Internal(e.to_string()))?;
             w.write_all(b"\n").map_err(io)?;
             counts.ops += 1;
-            *counts.tables.entry(tbl.clone()).or_default() += 1;
-            if op.hlc > newest {
-                newest = op.hlc.clone();
-            }
-            if tbl == "attachment" && op.kind == super::ops::OpKind::Insert {
-                attachments.push(row);
+            *counts.tables.entry(op.tbl.clone()).or_default() += 1;
+            newest = newest.max(Stamp::parse(&op.hlc).unwrap_or(Stamp::ZERO));
+            if op.tbl == "attachment" && op.kind == super::ops::OpKind::Insert {
+                attachments.push(op.row.clone());
             }
         }
     }
     let ops_entry = Entry { path: bundle::OPS.into(), size: w.size, sha256: w.digest() };
     let mut entries = vec![ops_entry];
 
+    zip.start_file(bundle::CHAINS, bundle::entry_options()).map_err(zerr)?;
+    let mut w = HashingWriter::new(&mut zip);
+    for seg in &segments {
+        serde_json::to_writer(&mut w, seg).map_err(|e| Error::Internal(e.to_string()))?;
+        w.write_all(b"\n").map_err(io)?;
+    }
+    entries.push(Entry { path: bundle::CHAINS.into(), size: w.size, sha256: w.digest() });
+
+    if let Some(roster) = super::roster::current(conn)? {
+        for (name, bytes) in [(bundle::ROSTER, roster.body.as_bytes()), (bundle::ROSTER_SIG, roster.signature.as_bytes())] {
+            zip.start_file(name, bundle::entry_options()).map_err(zerr)?;
+            let mut w = HashingWriter::new(&mut zip);
+            w.write_all(bytes).map_err(io)?;
+            entries.push(Entry { path: name.into(), size: w.size, sha256: w.digest() });
+        }
+    }
+
     let store = db.path().map(crate::evidence::EvidenceStore::beside);
     attachments.sort();
     attachments.dedup();
+    let mut damaged_files = Vec::new();
     for sha in &attachments {
         let Some(store) = &store else { break };
-        let bytes = store.read(sha, crate::evidence::Variant::Original)?;
+        // A file that rotted on disk (or was deleted) must not make every
+        // receiver refuse the whole bundle: it stays behind and is named.
+        let bytes = match store.read(sha, crate::evidence::Variant::Original) {
+            Ok(b) if hex::encode(sha2::Sha256::digest(&b)) == *sha => b,
+            _ => {
+                let name: String = conn
+                    .query_row("SELECT original_name FROM attachment WHERE sha256 = ?1", [sha], |r| r.get(0))
+                    .unwrap_or_else(|_| sha.clone());
+                damaged_files.push(DamagedFile { sha256: sha.clone(), name });
+                continue;
+            }
+        };
         let name = format!("{}{sha}", bundle::ATTACHMENTS);
         zip.start_file(&name, bundle::entry_options().compression_method(zip::CompressionMethod::Stored)).map_err(zerr)?;
         let mut w = HashingWriter::new(&mut zip);
@@ -158,6 +218,8 @@ fn write_bundle(
     let manifest = Manifest {
         format: bundle::FORMAT.into(),
         version: bundle::VERSION,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        schema_version: crate::db::latest_version(),
         device: ManifestDevice { id: device.id.clone(), name: device.name.clone(), public_key: device.public_key_hex() },
         made_at: db::timestamp(db.now()),
         scope: Scope {
@@ -172,7 +234,7 @@ fn write_bundle(
             inspection: sel.inspection.clone(),
             county: sel.county.clone(),
         },
-        hlc: newest,
+        hlc: newest.to_string(),
         clock: clock.clone(),
         counts: counts.clone(),
         catalog_versions: catalog_refs(db.conn())?,
@@ -188,7 +250,15 @@ fn write_bundle(
     let file = inner.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
     let bytes = file.metadata().map_err(io)?.len();
-    Ok(ExportSummary { path: String::new(), ops: counts.ops, attachments: counts.attachments, bytes, tables: counts.tables })
+    Ok(ExportSummary {
+        path: String::new(),
+        ops: counts.ops,
+        attachments: counts.attachments,
+        bytes,
+        tables: counts.tables,
+        held_back,
+        damaged_files,
+    })
 }
 
 fn catalog_refs(conn: &Connection) -> Result<Vec<CatalogRef>> {

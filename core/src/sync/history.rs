@@ -44,8 +44,14 @@ pub fn history(db: &Db, table: &str, row: &str) -> Result<Vec<HistoryEntry>> {
             let (id, name) = r?;
             names.insert(id, name);
         }
+        if let Some(roster) = super::roster::current(conn)? {
+            for m in roster.roster.members {
+                names.entry(m.device_id).or_insert(m.name);
+            }
+        }
         names.insert(db.device_id().to_string(), super::device::device_name(db)?);
     }
+    let chains = super::device::chain_devices(conn)?;
     let prefixed: Vec<String> = OP_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect();
     let mut st = conn.prepare(&format!(
         "SELECT {}, b.file_name FROM sync_op o LEFT JOIN sync_bundle b ON b.id = o.bundle_id
@@ -79,9 +85,12 @@ pub fn history(db: &Db, table: &str, row: &str) -> Result<Vec<HistoryEntry>> {
             _ => Value::Null,
         };
         out.push(HistoryEntry {
-            at: super::hlc::wall_time(&op.hlc).unwrap_or_default(),
-            device_name: names.get(&op.origin).cloned().unwrap_or_else(|| op.origin.clone()),
-            device_id: op.origin.clone(),
+            at: crate::db::hlc::wall_time(&op.hlc).unwrap_or_default(),
+            device_name: {
+                let device = chains.get(&op.origin).unwrap_or(&op.origin);
+                crate::text::printable(names.get(device).unwrap_or(device))
+            },
+            device_id: chains.get(&op.origin).cloned().unwrap_or_else(|| op.origin.clone()),
             actor: op.actor.clone(),
             kind: op.kind.slug().into(),
             field: op.col.clone(),

@@ -3,7 +3,7 @@
 //! Every write to a table that travels becomes an operation (triggers, see
 //! [`schema`]): an insert with the whole row, a change of one field, or a
 //! delete. Operations carry the device that made them, that device's sequence
-//! number and a hybrid-logical-clock stamp ([`hlc`]). A bundle ([`bundle`]) is
+//! number and a hybrid-logical-clock stamp ([`crate::db::hlc`]). A bundle ([`bundle`]) is
 //! a signed zip of operations and attachment files; importing one ([`import`])
 //! stores the operations that are new and rewrites the rows they touch from
 //! all operations known ([`ops`]). Because a row's state is a function of the
@@ -16,14 +16,16 @@
 //! messaging app), and any rewriting of history.
 
 pub mod bundle;
+pub mod chain;
 pub mod conflicts;
 pub mod device;
 pub mod dump;
 pub mod export;
 pub mod history;
-pub mod hlc;
 pub mod import;
 pub mod ops;
+pub mod roster;
+mod rules;
 pub mod schema;
 
 pub use conflicts::Conflict;

@@ -105,6 +105,77 @@ pub fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
     })
 }
 
+/// Reads an operation as it is sent: like [`op_from_row`], except that an
+/// insert's row stays the text it is stored as (the value is left null), for
+/// the bundle and the operation's hash to carry byte for byte.
+pub fn wire_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Op, Option<String>)> {
+    let kind: String = r.get("kind")?;
+    let kind = OpKind::parse(&kind).ok_or_else(|| conversion(format!("unknown op kind {kind}")))?;
+    let (value, insert_text) = match kind {
+        OpKind::Insert => (Value::Null, Some(r.get::<_, String>("value")?)),
+        _ => (sql_to_json(r.get_ref("value")?).map_err(|e| conversion(e.to_string()))?, None),
+    };
+    let bases: String = r.get("bases")?;
+    let op = Op {
+        id: r.get("id")?,
+        origin: r.get("origin")?,
+        seq: r.get("seq")?,
+        hlc: r.get("hlc")?,
+        tbl: r.get("tbl")?,
+        row: r.get("row_id")?,
+        kind,
+        col: r.get("col")?,
+        value,
+        bases: serde_json::from_str(&bases).map_err(|e| conversion(e.to_string()))?,
+        actor: r.get("actor")?,
+    };
+    Ok((op, insert_text))
+}
+
+/// A line of `ops.jsonl` as an export writes it: the fields of [`Op`] in its
+/// order, an insert's row as the stored text.
+#[derive(Serialize)]
+pub struct OutLine<'a> {
+    pub id: &'a str,
+    pub origin: &'a str,
+    pub seq: i64,
+    pub hlc: &'a str,
+    pub tbl: &'a str,
+    pub row: &'a str,
+    pub kind: OpKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub col: Option<&'a str>,
+    pub value: Box<serde_json::value::RawValue>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub bases: &'a [String],
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub actor: &'a str,
+}
+
+impl<'a> OutLine<'a> {
+    pub fn new(op: &'a Op, insert_text: Option<&str>) -> Result<OutLine<'a>> {
+        let text = match insert_text {
+            Some(t) => t.to_string(),
+            None => op.value.to_string(),
+        };
+        let value = serde_json::value::RawValue::from_string(text)
+            .map_err(|e| Error::Internal(format!("operation {} holds no JSON row: {e}", op.id)))?;
+        Ok(OutLine {
+            id: &op.id,
+            origin: &op.origin,
+            seq: op.seq,
+            hlc: &op.hlc,
+            tbl: &op.tbl,
+            row: &op.row,
+            kind: op.kind,
+            col: op.col.as_deref(),
+            value,
+            bases: &op.bases,
+            actor: &op.actor,
+        })
+    }
+}
+
 fn conversion(msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, msg.into())
 }
@@ -136,8 +207,11 @@ pub fn json_to_sql(v: &Value) -> Option<SqlValue> {
 /// Stores an operation (with `bundle_id`) and its replaced-by links.
 /// Returns false when an identical operation is already here.
 pub(crate) fn store(conn: &Connection, op: &Op, bundle_id: Option<&str>) -> Result<StoreOutcome> {
-    OpStore::new(conn)?.store(op, None, bundle_id)
+    OpStore::new(conn)?.store(op, None, None, bundle_id)
 }
+
+/// An operation's hash and the chain value after it (see [`super::chain`]).
+pub(crate) type Proof<'a> = (&'a super::chain::Hash, &'a super::chain::Hash);
 
 /// The statements that store operations, prepared once for an import of
 /// thousands: taking them from the statement cache for each operation (a
@@ -148,14 +222,15 @@ pub(crate) struct OpStore<'c> {
     drop_head: rusqlite::CachedStatement<'c>,
     add_head: rusqlite::CachedStatement<'c>,
     existing: rusqlite::CachedStatement<'c>,
+    prove: rusqlite::CachedStatement<'c>,
 }
 
 impl<'c> OpStore<'c> {
     pub(crate) fn new(conn: &'c Connection) -> Result<Self> {
         Ok(OpStore {
             insert: conn.prepare_cached(
-                "INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor, bundle_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
+                "INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor, bundle_id, hash, chain)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT DO NOTHING",
             )?,
             link: conn.prepare_cached("INSERT OR IGNORE INTO sync_succ (base_id, op_id) VALUES (?1, ?2)")?,
             drop_head: conn
@@ -164,16 +239,20 @@ impl<'c> OpStore<'c> {
                 "INSERT INTO sync_head (tbl, row_id, col, op_id) SELECT ?1, ?2, ?3, ?4
                  WHERE NOT EXISTS (SELECT 1 FROM sync_succ WHERE base_id = ?4)",
             )?,
-            existing: conn.prepare_cached(&format!("SELECT {OP_COLUMNS}, bundle_id FROM sync_op WHERE id = ?1"))?,
+            existing: conn.prepare_cached(&format!("SELECT {OP_COLUMNS}, bundle_id, hash FROM sync_op WHERE id = ?1"))?,
+            prove: conn.prepare_cached("UPDATE sync_op SET hash = ?2, chain = ?3 WHERE id = ?1")?,
         })
     }
 
     /// Stores `op`; `insert_json` is an insert's row as the JSON text it
-    /// arrived in (the same object as `op.value`), so it is not written out again.
+    /// arrived in (the same object as `op.value`), so it is not written out
+    /// again. `proof` is its checked hash and chain value; an operation here
+    /// already without them (received before chains existed) gets them now.
     pub(crate) fn store(
         &mut self,
         op: &Op,
         insert_json: Option<&str>,
+        proof: Option<Proof<'_>>,
         bundle_id: Option<&str>,
     ) -> Result<StoreOutcome> {
         use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -201,16 +280,25 @@ impl<'c> OpStore<'c> {
             value,
             bases,
             op.actor,
-            bundle_id
+            bundle_id,
+            proof.map(|p| p.0.as_slice()),
+            proof.map(|p| p.1.as_slice()),
         ])?;
         if inserted == 0 {
             // Here already (by id, or by device and number): the same, or a forgery.
             let existing = self
                 .existing
-                .query_row(params![op.id], |r| Ok((op_from_row(r)?, r.get::<_, Option<String>>("bundle_id")?)))
+                .query_row(params![op.id], |r| {
+                    Ok((op_from_row(r)?, r.get::<_, Option<String>>("bundle_id")?, r.get::<_, Option<Vec<u8>>>("hash")?))
+                })
                 .optional()?;
             return Ok(match existing {
-                Some((here, bundle_id)) if &here == op => StoreOutcome::Known { bundle_id },
+                Some((here, bundle_id, hash)) if &here == op => {
+                    if let (None, Some((h, c))) = (hash, proof) {
+                        self.prove.execute(params![op.id, h.as_slice(), c.as_slice()])?;
+                    }
+                    StoreOutcome::Known { bundle_id }
+                }
                 _ => StoreOutcome::Differs,
             });
         }

@@ -48,7 +48,7 @@ pub const SYNCED: &[Synced] = &[
 
 /// Columns that say who touched a row last, or where the inspector's cursor
 /// was: they follow the newest change and two values are never a conflict.
-pub const BOOKKEEPING: &[&str] = &["updated_at", "device_id", "last_item_code"];
+pub use crate::records::BOOKKEEPING;
 
 /// Columns that say when a laptop stored a row (a catalog version is
 /// "imported" when its laptop loaded it). Laptops that each loaded the same
@@ -85,7 +85,8 @@ fn snapshot_expr(cols: &[String], alias: &str) -> String {
     format!("json_object({})", pairs.join(", "))
 }
 
-const NEXT_OP_ID: &str = "device_id || ':' || printf('%012d', seq)";
+/// The chain this laptop records in now (`sync_state.origin`, see [`super::chain`]) and its next number.
+const NEXT_OP_ID: &str = "origin || ':' || printf('%012d', seq)";
 const NOT_APPLYING: &str = "(SELECT applying FROM sync_state) = 0";
 /// Who made a change: the actor a CLI run was given for its transaction
 /// (`Db::set_actor`), else the app's user.
@@ -101,7 +102,7 @@ fn triggers_for(s: &Synced, cols: &[String]) -> String {
 BEGIN
   UPDATE sync_state SET seq = seq + 1;
   INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor)
-  SELECT {NEXT_OP_ID}, device_id, seq, hlc, '{t}', {new_row}, 'insert', NULL, {snap}, '[]', {ACTOR} FROM sync_state;
+  SELECT {NEXT_OP_ID}, origin, seq, hlc, '{t}', {new_row}, 'insert', NULL, {snap}, '[]', {ACTOR} FROM sync_state;
 END;
 ",
         snap = snapshot_expr(cols, "new")
@@ -115,7 +116,7 @@ BEGIN
   SELECT h.op_id, (SELECT {NEXT_OP_ID} FROM sync_state) FROM sync_head h
   WHERE h.tbl = '{t}' AND h.row_id = {new_row} AND h.col = '{c}';
   INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor)
-  SELECT {NEXT_OP_ID}, device_id, seq, hlc, '{t}', {new_row}, 'set', '{c}', new.{c},
+  SELECT {NEXT_OP_ID}, origin, seq, hlc, '{t}', {new_row}, 'set', '{c}', new.{c},
          (SELECT json_group_array(op_id) FROM (SELECT op_id FROM sync_head
             WHERE tbl = '{t}' AND row_id = {new_row} AND col = '{c}' ORDER BY op_id)),
          {ACTOR}
@@ -131,7 +132,7 @@ END;
 BEGIN
   UPDATE sync_state SET seq = seq + 1;
   INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor)
-  SELECT {NEXT_OP_ID}, device_id, seq, hlc, '{t}', {old_row}, 'delete', NULL, NULL, '[]', {ACTOR} FROM sync_state;
+  SELECT {NEXT_OP_ID}, origin, seq, hlc, '{t}', {old_row}, 'delete', NULL, NULL, '[]', {ACTOR} FROM sync_state;
 END;
 ",
         old_row = row_id_expr(s, "old")
@@ -187,11 +188,11 @@ fn backfill(conn: &Connection, s: &Synced, cols: &[String]) -> Result<()> {
     let row = row_id_expr(s, "t");
     conn.execute_batch(&format!(
         "INSERT INTO sync_op (id, origin, seq, hlc, tbl, row_id, kind, col, value, bases, actor)
-         SELECT st.device_id || ':' || printf('%012d', st.seq + n), st.device_id, st.seq + n, st.hlc, '{t}', rid, 'insert', NULL, snap, '[]', ''
+         SELECT st.origin || ':' || printf('%012d', st.seq + n), st.origin, st.seq + n, st.hlc, '{t}', rid, 'insert', NULL, snap, '[]', ''
          FROM (SELECT row_number() OVER () AS n, {row} AS rid, {snap} AS snap FROM {t} t
                WHERE NOT EXISTS (SELECT 1 FROM sync_op o WHERE o.tbl = '{t}' AND o.row_id = {row} AND o.kind = 'insert')),
               sync_state st;
-         UPDATE sync_state SET seq = coalesce((SELECT max(seq) FROM sync_op WHERE origin = sync_state.device_id), 0);",
+         UPDATE sync_state SET seq = coalesce((SELECT max(seq) FROM sync_op WHERE origin = sync_state.origin), 0);",
         snap = snapshot_expr(cols, "t")
     ))?;
     Ok(())

@@ -1,4 +1,5 @@
 #![allow(dead_code)]
+pub mod bundles;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};

@@ -3,4 +3,8 @@
 /**
  * What `qingdan device show` prints.
  */
-export type DeviceInfo = { id: string, name: string, fingerprint: string, };
+export type DeviceInfo = { id: string, name: string, fingerprint: string, 
+/**
+ * Ed25519, 64 hex digits: what a supervisor enters into the roster.
+ */
+public_key: string, };
