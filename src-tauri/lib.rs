@@ -66,6 +66,8 @@ pub fn run() {
             commands::problems::problem_report_done,
             commands::problems::problem_verify,
             commands::problems::problem_reopen,
+            commands::problems::problem_number_clashes,
+            commands::problems::problem_renumber,
             commands::stats::stats_totals,
             commands::stats::stats_breakdown,
             commands::stats::stats_closures,

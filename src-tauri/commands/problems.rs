@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use qingdan_core::evidence::{self, Checked};
 use qingdan_core::problem::{
-    self, Files, NewProblem, Plan, ProblemDetail, ProblemFilter, ProblemRow, Status, Verification,
+    self, Files, NewProblem, NumberClash, Plan, ProblemDetail, ProblemFilter, ProblemRow, Status, Verification,
 };
 use qingdan_core::{settings, Db, Error, Problem, Reason};
 use serde::{Deserialize, Serialize};
@@ -107,6 +107,17 @@ pub async fn problem_verify(
     files: Option<Vec<EvidenceUpload>>,
 ) -> Result<ProblemDetail, IpcError> {
     verify(&state, &id, &verification, files.as_deref().unwrap_or_default())
+}
+
+/// Problems that share a number, for a person to settle.
+#[tauri::command]
+pub async fn problem_number_clashes(state: State<'_, AppState>) -> Result<Vec<NumberClash>, IpcError> {
+    state.read(problem::number_clashes)
+}
+
+#[tauri::command]
+pub async fn problem_renumber(state: State<'_, AppState>, id: String) -> Result<ProblemDetail, IpcError> {
+    renumber(&state, &id)
 }
 
 #[tauri::command]
@@ -264,6 +275,14 @@ pub fn verify(
 }
 
 /// 重新打开 a closed problem, with the reason.
+pub fn renumber(state: &AppState, id: &str) -> Result<ProblemDetail, IpcError> {
+    Input::new().id("id", id).valid(state)?;
+    state.write(|db| {
+        let who = actor(db)?;
+        problem::renumber(db, id, &who)
+    })
+}
+
 pub fn reopen(state: &AppState, id: &str, reason: &str) -> Result<ProblemDetail, IpcError> {
     Input::new().id("id", id).prose("reason", Some(reason)).valid(state)?;
     state.write(|db| {

@@ -98,6 +98,10 @@ pub(super) enum ProblemCmd {
     },
     /// List a problem from another source (政府自查, 群众反映, 座谈, 代表意见 …); prints its number and id
     Add(super::lists::ProblemAdd),
+    /// Problems that share a number (two laptops numbered them alike); settle with `renumber`
+    Clashes(JsonFlag),
+    /// Give a problem whose number another problem shares a new number of its own (by id)
+    Renumber { id: String },
     /// Merge problems of one target (still 待整改) into the first
     Merge {
         /// The problem that stays (id or number)
@@ -225,6 +229,11 @@ pub(super) fn problem_cmd(db: &mut Db, cmd: ProblemCmd, actor: &str, w: &mut Wri
         }
         ProblemCmd::Add(a) => super::lists::problem_add(db, a, actor, w),
         ProblemCmd::Merge { keep, others } => super::lists::problem_merge(db, &keep, &others, actor, w),
+        ProblemCmd::Clashes(j) => w.number_clashes(&problem::number_clashes(db)?, j.json),
+        ProblemCmd::Renumber { id } => {
+            let d = problem::renumber(db, &id, actor)?;
+            w.zh_en(format!("问题 {} 的新编号：{}", d.problem.id, d.problem.number), format!("problem {} is now {}", d.problem.id, d.problem.number))
+        }
     }
 }
 
@@ -383,6 +392,12 @@ impl Writer<'_> {
         for line in aligned(&rows) {
             self.line(&line)?;
         }
+        if !d.same_number.is_empty() {
+            self.zh_en(
+                format!("注意：另有 {} 个问题使用同一编号（{}），请用 problem renumber 为其中之一重新编号", d.same_number.len(), d.same_number.join("、")),
+                format!("note: {} other problem(s) carry this number ({}); settle with problem renumber", d.same_number.len(), d.same_number.join(", ")),
+            )?;
+        }
         if let Some(t) = &d.trace {
             self.zh_en(
                 format!("依据：{} {} —— {}", t.item_code, t.item_title, t.basis),
@@ -414,6 +429,22 @@ impl Writer<'_> {
             self.line(&text)?;
         }
         Ok(())
+    }
+
+    pub fn number_clashes(&mut self, clashes: &[problem::NumberClash], json: bool) -> Result<()> {
+        if json {
+            return self.json(clashes);
+        }
+        for c in clashes {
+            self.zh_en(format!("编号 {}：", c.number), format!("number {}:", c.number))?;
+            for p in &c.problems {
+                self.line(&format!("  {}  {}  {}", p.id, truncate(&p.target_name, 24), truncate(&p.description, 36)))?;
+            }
+        }
+        self.zh_en(
+            format!("共 {} 个编号重复；用 problem renumber <ID> 为其中之一重新编号", clashes.len()),
+            format!("{} numbers used twice; settle each with problem renumber <ID>", clashes.len()),
+        )
     }
 
     pub fn problem_step(&mut self, d: &ProblemDetail) -> Result<()> {

@@ -22,8 +22,8 @@ pub use lifecycle::{ProblemAction, MAJOR_HAZARD_MAX_DAYS};
 pub use stats::{breakdown, closures_by_month, percent, totals, BreakdownRow, Dimension, Figure, Figures, StatsFilter};
 
 pub use store::{
-    create, get, list, Files, merge, on_amended, open_problem_codes, plan, progress, raise_from_signed, reopen, report_done, verify,
-    verify_by_look_back,
+    create, get, list, number_clashes, Files, merge, on_amended, open_problem_codes, plan, progress, raise_from_signed, renumber, reopen,
+    report_done, verify, verify_by_look_back,
 };
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -290,6 +290,17 @@ pub struct ProblemDetail {
     /// For a 重大隐患: the most days a plan's deadline may be away.
     #[ts(type = "number | null")]
     pub major_hazard_max_days: Option<i64>,
+    /// Other problems with the same number (a clash for a person to settle
+    /// with `renumber`); empty as a rule.
+    pub same_number: Vec<String>,
+}
+
+/// Problems that carry one number ([`store::number_clashes`]).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct NumberClash {
+    pub number: String,
+    pub problems: Vec<ProblemRow>,
 }
 
 /// What `list` shows. Empty fields do not filter.

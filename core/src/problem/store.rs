@@ -85,11 +85,68 @@ fn row_from(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<ProblemRow> {
     })
 }
 
+/// A problem by its id or, failing that, by its number. A number two laptops
+/// both gave out names no one problem: the caller is told to use the id (or
+/// to settle the clash with [`renumber`]) rather than handed either.
 fn load(conn: &rusqlite::Connection, id: &str, today: NaiveDate) -> Result<ProblemRow> {
-    conn.prepare_cached(&format!("{ROW_SELECT} WHERE p.id = ?1 OR p.number = ?1"))?
-        .query_row([id.trim()], |r| row_from(r, today))
-        .optional()?
-        .ok_or_else(|| Error::NotFound { what: "问题", key: id.to_string() })
+    let key = id.trim();
+    if let Some(row) = conn.prepare_cached(&format!("{ROW_SELECT} WHERE p.id = ?1"))?.query_row([key], |r| row_from(r, today)).optional()? {
+        return Ok(row);
+    }
+    let mut rows: Vec<ProblemRow> =
+        conn.prepare_cached(&format!("{ROW_SELECT} WHERE p.number = ?1"))?.query_map([key], |r| row_from(r, today))?.collect::<rusqlite::Result<_>>()?;
+    match rows.len() {
+        0 => Err(Error::NotFound { what: "问题", key: id.to_string() }),
+        1 => Ok(rows.remove(0)),
+        n => Err(refuse(
+            "id",
+            format!("编号 {key} 同时用于 {n} 个问题，请改用问题的 ID，或先为其中之一重新编号"),
+            format!("the number {key} is used by {n} problems: use the problem's id, or renumber one of them first"),
+        )),
+    }
+}
+
+/// Problems that share a number: two laptops numbered different problems
+/// alike before their files met. Both keep their history; a person picks the
+/// one to [`renumber`].
+pub fn number_clashes(db: &Db) -> Result<Vec<NumberClash>> {
+    let today = today(db.now());
+    let conn = db.conn();
+    let numbers: Vec<String> = conn
+        .prepare("SELECT number FROM problem GROUP BY number HAVING count(*) > 1 ORDER BY number")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare(&format!("{ROW_SELECT} WHERE p.number = ?1 ORDER BY p.created_at, p.id"))?;
+    let mut out = Vec::with_capacity(numbers.len());
+    for number in numbers {
+        let problems = st.query_map([&number], |r| row_from(r, today))?.collect::<rusqlite::Result<_>>()?;
+        out.push(NumberClash { number, problems });
+    }
+    Ok(out)
+}
+
+/// Gives a problem whose number another problem also carries a new number
+/// of its own (a longer part of its id), and records the change. A number no
+/// other problem shares is left alone: a problem's number is what people
+/// have written on paper.
+pub fn renumber(db: &mut Db, id: &str, actor: &str) -> Result<ProblemDetail> {
+    let pid = db.with_tx(|tx| {
+        let p: (String, String, String) = tx
+            .query_row("SELECT id, number, found_on FROM problem WHERE id = ?1", [id.trim()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?
+            .ok_or_else(|| Error::NotFound { what: "问题", key: id.to_string() })?;
+        let (pid, old, found_on) = p;
+        let shared: i64 = tx.query_row("SELECT count(*) FROM problem WHERE number = ?1", [&old], |r| r.get(0))?;
+        if shared < 2 {
+            return Err(refuse("id", format!("编号 {old} 没有与其他问题重复，无需重新编号"), format!("no other problem has the number {old}")));
+        }
+        let found_on = parse_date("found_on", &found_on)?;
+        let number = new_number(tx, &pid, found_on)?;
+        tx.execute("UPDATE problem SET number = ?2, updated_at = ?3 WHERE id = ?1", params![pid, number, tx.now_text()])?;
+        changelog::record(tx, actor, "problem", &pid, "number", Some(&old), Some(&number))?;
+        Ok(pid)
+    })?;
+    get(db, &pid)
 }
 
 /// A number people can read out and write on paper: WT + date found + a
@@ -858,5 +915,9 @@ pub fn get(db: &Db, id: &str) -> Result<ProblemDetail> {
     };
     let actions = lifecycle::actions(&problem);
     let major_hazard_max_days = (problem.severity == Severity::Major).then_some(lifecycle::MAJOR_HAZARD_MAX_DAYS);
-    Ok(ProblemDetail { problem, trace, events, attachments, actions, major_hazard_max_days })
+    let same_number = conn
+        .prepare("SELECT id FROM problem WHERE number = ?1 AND id <> ?2 ORDER BY created_at, id")?
+        .query_map([&problem.number, &problem.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ProblemDetail { problem, trace, events, attachments, actions, major_hazard_max_days, same_number })
 }

@@ -41,6 +41,8 @@ export type Command =
   | 'problem_report_done'
   | 'problem_verify'
   | 'problem_reopen'
+  | 'problem_number_clashes'
+  | 'problem_renumber'
   | 'stats_totals'
   | 'stats_breakdown'
   | 'stats_closures'

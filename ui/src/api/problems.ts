@@ -4,6 +4,7 @@
 
 import type { EvidenceUpload } from '../bindings/EvidenceUpload';
 import type { NewProblem } from '../bindings/NewProblem';
+import type { NumberClash } from '../bindings/NumberClash';
 import type { Plan } from '../bindings/Plan';
 import type { ProblemCounts } from '../bindings/ProblemCounts';
 import type { ProblemDetail } from '../bindings/ProblemDetail';
@@ -54,4 +55,14 @@ export function problemVerify(id: string, verification: Verification, files: Evi
 /** 重新打开 a closed problem. */
 export function problemReopen(id: string, reason: string): Promise<ProblemDetail> {
   return invoke<ProblemDetail>('problem_reopen', { id, reason });
+}
+
+/** Problems two laptops numbered alike (编号重复), for a person to settle. */
+export function problemNumberClashes(): Promise<NumberClash[]> {
+  return invoke<NumberClash[]>('problem_number_clashes');
+}
+
+/** 重新编号: the problem gets a longer number of its own. */
+export function problemRenumber(id: string): Promise<ProblemDetail> {
+  return invoke<ProblemDetail>('problem_renumber', { id });
 }

@@ -17,7 +17,12 @@ actions: Array<ProblemAction>,
 /**
  * For a 重大隐患: the most days a plan's deadline may be away.
  */
-major_hazard_max_days: number | null, id: string, number: string, status: Status, 
+major_hazard_max_days: number | null, 
+/**
+ * Other problems with the same number (a clash for a person to settle
+ * with `renumber`); empty as a rule.
+ */
+same_number: Array<string>, id: string, number: string, status: Status, 
 /**
  * Still to be worked on ([`Status::is_open`]).
  */
