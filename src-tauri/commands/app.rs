@@ -1,6 +1,7 @@
 //! What the app is running on: version, database file, device, active catalog.
 
 use qingdan_core::catalog::{self, CatalogVersion};
+use qingdan_core::db::hlc::ClockWarning;
 use serde::Serialize;
 use tauri::State;
 
@@ -18,6 +19,9 @@ pub struct AppInfo {
     pub active_catalog: Option<CatalogVersion>,
     /// The name set with `user_name_set` for the change log; `null` until one is.
     pub user_name: Option<String>,
+    /// Set when this laptop's clock is obviously wrong (a flat battery's
+    /// 2000, a year typed as 2036); the app shows it until the time is fixed.
+    pub clock_warning: Option<ClockWarning>,
 }
 
 #[tauri::command]
@@ -36,6 +40,7 @@ pub fn info(state: &AppState) -> Result<AppInfo, IpcError> {
             // The key `qingdan_core::settings` keeps it under; that module only
             // offers the name with its fallbacks, which cannot tell "unset".
             user_name: qingdan_core::settings::configured_user_name(db)?,
+            clock_warning: db.clock_warning()?,
         })
     })
 }

@@ -61,6 +61,9 @@ pub struct SyncExportFile {
     pub attachments: u32,
     #[ts(type = "number")]
     pub bytes: u64,
+    /// Evidence files whose bytes no longer match their hash (damaged on
+    /// disk): left out, named here; everything else went into the file.
+    pub damaged_files: Vec<String>,
 }
 
 /// What goes into a bundle (docs/ipc.md, section "Sync").
@@ -119,6 +122,17 @@ pub struct SyncReport {
     pub ops_known: u64,
     #[ts(type = "number")]
     pub attachments_fetched: u64,
+    /// Evidence files the records name that neither the file nor this laptop
+    /// holds (the sender's copy was damaged); they come with a later file.
+    #[ts(type = "number")]
+    pub attachments_missing: u64,
+    /// Changes this laptop made itself that came back: it was restored from a
+    /// backup or copied, and got back what it had lost.
+    #[ts(type = "number")]
+    pub own_returned: u64,
+    /// The version of a team roster (组员名单) the file brought and this laptop took.
+    #[ts(type = "number | null")]
+    pub roster_taken: Option<u64>,
     /// Parents before children, as the core writes them.
     pub tables: Vec<SyncTableCounts>,
     pub total: TableCounts,
@@ -310,17 +324,20 @@ pub async fn sync_peek(app: AppHandle, name: String) -> Result<BundleInfo, IpcEr
     off_thread(app, move |state| peek(state, &name)).await
 }
 
-/// `trustFingerprint`: the fingerprint the person compared, to trust a device seen for the first time.
+/// `trustFingerprint`: the fingerprint the person compared, to trust a device
+/// seen for the first time; `supervisor`: that device is the 督查组's, whose
+/// team roster this laptop then takes.
 #[tauri::command]
 pub async fn sync_import(
     app: AppHandle,
     name: String,
     trust_fingerprint: Option<String>,
+    supervisor: Option<bool>,
     on_progress: Channel<Progress>,
 ) -> Result<SyncReport, IpcError> {
     off_thread(app, move |state| {
         // A window that went away only stops hearing; the import goes on.
-        import_file(state, &name, trust_fingerprint.as_deref(), &mut |p| {
+        import_file_as(state, &name, trust_fingerprint.as_deref(), supervisor.unwrap_or(false), &mut |p| {
             let _ = on_progress.send(p);
         })
     })
@@ -414,6 +431,7 @@ pub fn export_bundle(state: &AppState, scope: &SyncScope) -> Result<SyncExportFi
         ops: u32::try_from(s.ops).unwrap_or(u32::MAX),
         attachments: u32::try_from(s.attachments).unwrap_or(u32::MAX),
         bytes: s.bytes,
+        damaged_files: s.damaged_files.into_iter().map(|d| d.name).collect(),
     })
 }
 
@@ -469,6 +487,23 @@ pub fn import_file(
     trust_fingerprint: Option<&str>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<SyncReport, IpcError> {
+    import_file_as(state, name, trust_fingerprint, false, progress)
+}
+
+/// [`import_file`], naming the device trusted for the first time 督查组
+/// (`supervisor`): its roster is taken with this file and later ones.
+pub fn import_file_as(
+    state: &AppState,
+    name: &str,
+    trust_fingerprint: Option<&str>,
+    supervisor: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, IpcError> {
+    if supervisor && trust_fingerprint.is_none() {
+        Input::new()
+            .refuse("supervisor", "只有在首次信任一台设备时才能将其认定为督查组", "a device is named 督查组 only when it is first trusted")
+            .valid(state)?;
+    }
     Input::new().text("trust_fingerprint", trust_fingerprint, MAX_ID).valid(state)?;
     let path = bundle_path(state, name)?;
     let store = state.evidence()?;
@@ -488,7 +523,7 @@ pub fn import_file(
         }
         None => false,
     };
-    let report = state.write(|db| sync::import(db, &store, &path, &ImportOptions { trust }, progress))?;
+    let report = state.write(|db| sync::import(db, &store, &path, &ImportOptions { trust, supervisor: trust && supervisor }, progress))?;
     let lang = state.lang();
     let mut tables: Vec<SyncTableCounts> = report
         .tables
@@ -506,6 +541,12 @@ pub fn import_file(
         ops_new: report.ops_new,
         ops_known: report.ops_known,
         attachments_fetched: report.attachments_fetched,
+        attachments_missing: report.attachments_missing,
+        own_returned: report.own_returned,
+        roster_taken: match report.roster {
+            Some(sync::roster::Outcome::Accepted { version }) => Some(version),
+            _ => None,
+        },
         tables,
     })
 }
@@ -523,7 +564,7 @@ pub fn conflicts(state: &AppState) -> Result<Vec<ConflictView>, IpcError> {
                     .into_iter()
                     .map(|h| ConflictValue {
                         device_name: names.get(&h.origin).cloned().unwrap_or_else(|| h.origin.clone()),
-                        at: sync::hlc::wall_time(&h.hlc),
+                        at: qingdan_core::db::hlc::wall_time(&h.hlc),
                         op_id: h.op_id,
                         value: h.value,
                         device_id: h.origin,

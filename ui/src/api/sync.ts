@@ -55,19 +55,21 @@ export function syncPeek(name: string): Promise<BundleInfo> {
  * Imports one bundle of the folder; `onProgress` hears how far it is.
  * `trustFingerprint` trusts a device seen for the first time, and only if the
  * file still carries that fingerprint; without it such a file rejects with
- * `untrusted_device`.
+ * `untrusted_device`. `supervisor` names that device 督查组: its team roster
+ * (组员名单) is taken, and its members' changes are accepted when relayed.
  */
 export function syncImport(
   name: string,
   onProgress: (p: Progress) => void,
   trustFingerprint?: string,
+  supervisor = false,
 ): Promise<SyncReport> {
   const channel = new Channel<Progress>();
   channel.onmessage = onProgress;
   return invoke<SyncReport>('sync_import', {
     name,
     onProgress: channel,
-    ...(trustFingerprint ? { trustFingerprint } : {}),
+    ...(trustFingerprint ? { trustFingerprint, supervisor } : {}),
   });
 }
 

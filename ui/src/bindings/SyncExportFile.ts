@@ -7,4 +7,9 @@ export type SyncExportFile = { path: string,
 /**
  * The plain file name, as `sync_files` lists it.
  */
-name: string, ops: number, attachments: number, bytes: number, };
+name: string, ops: number, attachments: number, bytes: number, 
+/**
+ * Evidence files whose bytes no longer match their hash (damaged on
+ * disk): left out, named here; everything else went into the file.
+ */
+damaged_files: Array<string>, };

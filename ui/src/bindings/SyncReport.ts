@@ -11,6 +11,20 @@ export type SyncReport = { name: string, device_name: string, made_at: string,
  */
 already_imported: boolean, newly_trusted: boolean, ops_new: number, ops_known: number, attachments_fetched: number, 
 /**
+ * Evidence files the records name that neither the file nor this laptop
+ * holds (the sender's copy was damaged); they come with a later file.
+ */
+attachments_missing: number, 
+/**
+ * Changes this laptop made itself that came back: it was restored from a
+ * backup or copied, and got back what it had lost.
+ */
+own_returned: number, 
+/**
+ * The version of a team roster (组员名单) the file brought and this laptop took.
+ */
+roster_taken: number | null, 
+/**
  * Parents before children, as the core writes them.
  */
 tables: Array<SyncTableCounts>, total: TableCounts, };
