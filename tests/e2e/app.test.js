@@ -48,6 +48,7 @@ const PROBE_ARGS = {
   problem_report_done: { id: NOBODY, note: '完成' },
   problem_verify: { id: NOBODY, verification: { by: '王五', method: 'look_back', result: 'pass' } },
   problem_reopen: { id: NOBODY, reason: '反弹' },
+  problem_renumber: { id: NOBODY },
   stats_totals: { filter: {} },
   stats_breakdown: { dimension: 'county', filter: {} },
   stats_closures: { filter: {} },
