@@ -281,7 +281,34 @@ pub enum Reason {
     KindUnknown,
     CodeKindMismatch { code: String },
     NoItems,
+    /// A folder, a device such as /dev/zero, a pipe: refused before it is opened.
+    NotAFile(NotRegular),
+    /// A cell with content lies beyond the rows or columns an import reads.
+    SheetTooLarge { rows: usize, columns: usize, cell: String },
+    /// A part of a zipped workbook inflates beyond what any real sheet needs.
+    InflatesTooMuch { part: String, limit_mb: u64 },
+    /// Merged areas that overlap or repeat, so filling them would not end.
+    MergedAreasTooLarge { cells: u64 },
     Other { zh: String, en: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRegular {
+    Folder,
+    DeviceOrPipe,
+}
+
+impl NotRegular {
+    /// What `meta` is, when it is not a regular file (symbolic links followed).
+    pub fn of(meta: &std::fs::Metadata) -> Option<NotRegular> {
+        if meta.is_file() {
+            None
+        } else if meta.is_dir() {
+            Some(NotRegular::Folder)
+        } else {
+            Some(NotRegular::DeviceOrPipe)
+        }
+    }
 }
 
 impl Reason {
@@ -344,6 +371,32 @@ impl Reason {
             }
             (NoItems, Lang::Zh) => "文件中没有找到任何条目".into(),
             (NoItems, Lang::En) => "the file holds no items".into(),
+            (NotAFile(NotRegular::Folder), Lang::Zh) => "这是一个文件夹，不是文件".into(),
+            (NotAFile(NotRegular::Folder), Lang::En) => "this is a folder, not a file".into(),
+            (NotAFile(NotRegular::DeviceOrPipe), Lang::Zh) => "这是设备文件或管道，不是普通文件".into(),
+            (NotAFile(NotRegular::DeviceOrPipe), Lang::En) => "this is a device or a pipe, not a regular file".into(),
+            (SheetTooLarge { rows, columns, cell }, Lang::Zh) => format!(
+                "数据范围达到 {rows} 行 {columns} 列（单元格 {cell} 有内容），超过上限 {} 行 {} 列；请删除表格以外的内容后重新导入",
+                crate::spreadsheet::MAX_ROWS,
+                crate::spreadsheet::MAX_COLUMNS
+            ),
+            (SheetTooLarge { rows, columns, cell }, Lang::En) => format!(
+                "the data reaches {rows} rows and {columns} columns (cell {cell} has content), beyond the limit of {} rows and {} columns; delete what lies outside the table and import again",
+                crate::spreadsheet::MAX_ROWS,
+                crate::spreadsheet::MAX_COLUMNS
+            ),
+            (InflatesTooMuch { part, limit_mb }, Lang::Zh) => {
+                format!("文件内部“{part}”解压后超过 {limit_mb} MB，不像正常的表格文件，已拒绝读取")
+            }
+            (InflatesTooMuch { part, limit_mb }, Lang::En) => {
+                format!("the part '{part}' inflates beyond {limit_mb} MB, which no real spreadsheet needs; not read")
+            }
+            (MergedAreasTooLarge { cells }, Lang::Zh) => {
+                format!("合并单元格共覆盖 {cells} 个单元格，多于工作表本身，合并区域有重叠；请取消重叠的合并后重新导入")
+            }
+            (MergedAreasTooLarge { cells }, Lang::En) => {
+                format!("merged areas cover {cells} cells, more than the sheet holds, so they overlap; unmerge the overlapping areas and import again")
+            }
             (Other { zh, .. }, Lang::Zh) => zh.clone(),
             (Other { en, .. }, Lang::En) => en.clone(),
         }

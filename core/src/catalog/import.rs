@@ -52,12 +52,14 @@ pub struct ParsedFile {
     pub skipped_sheets: Vec<String>,
 }
 
+/// A catalog in TOML is read whole: the reference catalog is about 100 KB.
+pub const MAX_TOML_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Reads a catalog file: XLSX/XLS/ODS/CSV, or TOML in the reference layout.
 pub fn read_file(path: &Path, options: &ImportOptions) -> Result<ParsedFile> {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
-        let text = std::fs::read(path)
-            .map_err(|e| Error::Input(vec![Problem::new(Reason::FileUnreadable(e.to_string())).file(&file_name)]))?;
+        let text = spreadsheet::read_bounded(path, MAX_TOML_BYTES).map_err(|r| Error::Input(vec![Problem::new(r).file(&file_name)]))?;
         let mut catalog = super::reference::parse_toml(&spreadsheet::decode_text(&text), &file_name)?;
         if let Some(n) = &options.name {
             catalog.name = n.clone();

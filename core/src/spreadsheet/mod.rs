@@ -75,30 +75,31 @@ pub enum RowKind {
 }
 
 /// Opens a workbook by its extension. Every failure is an input problem that
-/// names the file.
+/// names the file; nothing here can make the process run out of memory or
+/// wait forever, whatever the file holds.
 pub fn read(path: &Path) -> Result<Workbook> {
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     let fail = |reason: Reason| Error::Input(vec![Problem::new(reason).file(file.clone())]);
-    let meta = std::fs::metadata(path).map_err(|e| fail(Reason::FileUnreadable(e.to_string())))?;
-    if meta.is_dir() {
-        return Err(fail(Reason::FileUnreadable("这是一个文件夹 / this is a folder".into())));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(Reason::FileUnreadable(format!(
-            "文件大小 {} MB 超过上限 {} MB / larger than {} MB",
-            meta.len() / 1024 / 1024,
-            MAX_FILE_BYTES / 1024 / 1024,
-            MAX_FILE_BYTES / 1024 / 1024
-        ))));
-    }
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let sheets = match ext.as_str() {
         "csv" | "txt" => {
-            let bytes = std::fs::read(path).map_err(|e| fail(Reason::FileUnreadable(e.to_string())))?;
+            let bytes = read_bounded(path, MAX_FILE_BYTES).map_err(&fail)?;
             let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            vec![csv_sheet(&bytes, name).map_err(|r| fail(r))?]
+            vec![csv_sheet(&bytes, name).map_err(&fail)?]
         }
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_calamine(path).map_err(|r| fail(r))?,
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
+            check_file(path, MAX_FILE_BYTES).map_err(&fail)?;
+            if ext != "xls" {
+                check_zip_parts(path).map_err(&fail)?;
+            }
+            read_calamine(path).map_err(|(sheet, reason)| {
+                let mut p = Problem::new(reason).file(file.clone());
+                if let Some(sheet) = sheet {
+                    p = p.sheet(sheet);
+                }
+                Error::Input(vec![p])
+            })?
+        }
         other => return Err(fail(Reason::UnsupportedFileType(if other.is_empty() { "（无扩展名）".into() } else { format!(".{other}") }))),
     };
     let sheets: Vec<Sheet> = sheets.into_iter().filter(|s| !s.rows.iter().all(|r| r.iter().all(String::is_empty))).collect();
@@ -114,6 +115,84 @@ pub fn read(path: &Path) -> Result<Workbook> {
         .sheet(big.name.clone())]));
     }
     Ok(Workbook { file, sheets })
+}
+
+/// Looks at a path before anything opens it: a folder, a device such as
+/// /dev/zero or a pipe (which would block the open) is refused, and so is a
+/// file larger than `max` bytes. Symbolic links are followed.
+pub fn check_file(path: &Path, max: u64) -> std::result::Result<u64, Reason> {
+    let meta = std::fs::metadata(path).map_err(|e| Reason::FileUnreadable(e.to_string()))?;
+    if let Some(kind) = crate::error::NotRegular::of(&meta) {
+        return Err(Reason::NotAFile(kind));
+    }
+    if meta.len() > max {
+        return Err(Reason::FileUnreadable(format!(
+            "文件大小 {} MB 超过上限 {} MB / larger than {} MB",
+            meta.len() / 1024 / 1024,
+            max / 1024 / 1024,
+            max / 1024 / 1024
+        )));
+    }
+    Ok(meta.len())
+}
+
+/// Reads a whole file after [`check_file`], and never more than `max` bytes
+/// even when the file grows while it is read.
+pub fn read_bounded(path: &Path, max: u64) -> std::result::Result<Vec<u8>, Reason> {
+    use std::io::Read;
+    check_file(path, max)?;
+    let file = std::fs::File::open(path).map_err(|e| Reason::FileUnreadable(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| Reason::FileUnreadable(e.to_string()))?;
+    if bytes.len() as u64 > max {
+        return Err(Reason::FileUnreadable(format!("文件大小超过上限 {} MB / larger than {} MB", max / 1024 / 1024, max / 1024 / 1024)));
+    }
+    Ok(bytes)
+}
+
+/// The most one part of a zipped workbook (a sheet's XML, the shared strings)
+/// may inflate to. A sheet of 100,000 rows and 20 columns is about 70 MB.
+pub const MAX_PART_BYTES: u64 = 128 * 1024 * 1024;
+/// The most all parts together may inflate to.
+pub const MAX_UNZIPPED_BYTES: u64 = 384 * 1024 * 1024;
+
+/// XLSX and ODS are zip archives, and calamine inflates their parts as it
+/// reads them: a 1 MB file can hold a 1 GiB sheet. The sizes the archive
+/// declares are checked first (an honest zip bomb is refused at once), then
+/// every part is inflated into nothing while it is counted, because a
+/// declared size can lie.
+fn check_zip_parts(path: &Path) -> std::result::Result<(), Reason> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Reason::FileUnreadable(e.to_string()))?;
+    // Not a zip at all: calamine says what it is (an .xls renamed, a damaged file).
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return Ok(()) };
+    let too_much = |part: &str, limit: u64| Reason::InflatesTooMuch { part: part.to_string(), limit_mb: limit / 1024 / 1024 };
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else { return Ok(()) };
+        let name = || entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned());
+        if entry.size() > MAX_PART_BYTES {
+            return Err(too_much(&name(), MAX_PART_BYTES));
+        }
+        declared = declared.saturating_add(entry.size());
+        if declared > MAX_UNZIPPED_BYTES {
+            return Err(too_much(&name(), MAX_UNZIPPED_BYTES));
+        }
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else { return Ok(()) };
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned());
+        let inflated = std::io::copy(&mut entry.take(MAX_PART_BYTES + 1), &mut std::io::sink()).unwrap_or(0);
+        if inflated > MAX_PART_BYTES {
+            return Err(too_much(&name, MAX_PART_BYTES));
+        }
+        total += inflated;
+        if total > MAX_UNZIPPED_BYTES {
+            return Err(too_much(&name, MAX_UNZIPPED_BYTES));
+        }
+    }
+    Ok(())
 }
 
 /// Decodes UTF-8 (BOM or not) or, failing that, GB18030 — what Excel and WPS
@@ -157,48 +236,131 @@ fn csv_sheet(bytes: &[u8], name: String) -> std::result::Result<Sheet, Reason> {
     Ok(Sheet { name, rows })
 }
 
-fn read_calamine(path: &Path) -> std::result::Result<Vec<Sheet>, Reason> {
-    let mut book = open_workbook_auto(path).map_err(|e| Reason::FileUnreadable(e.to_string()))?;
+/// The most cells a sheet's grid may hold (rows × columns up to the last
+/// filled cell): 100,000 rows of 50 columns, about 120 MB of empty cells.
+pub const MAX_CELLS: usize = 5_000_000;
+
+type SheetError = (Option<String>, Reason);
+
+fn read_calamine(path: &Path) -> std::result::Result<Vec<Sheet>, SheetError> {
+    let mut book = open_workbook_auto(path).map_err(|e| (None, Reason::FileUnreadable(e.to_string())))?;
     let names = book.sheet_names().to_vec();
     let mut sheets = Vec::new();
     for name in names {
-        let range = match book.worksheet_range(&name) {
-            Ok(r) => r,
-            // Chart sheets and the like hold no cells.
-            Err(_) => continue,
-        };
-        let Some((row0, col0)) = range.start() else { continue };
-        let (h, w) = range.get_size();
-        if w + col0 as usize > MAX_COLUMNS {
-            return Err(Reason::OutOfRange { value: format!("{} 列", w + col0 as usize), range: format!("≤ {MAX_COLUMNS}") });
+        let at = |reason: Reason| (Some(name.clone()), reason);
+        // XLSX and XLSB are read cell by cell, so a stray cell at XFD1048576
+        // is refused before any grid is built; calamine's range for XLS and
+        // ODS is dense (XLS holds at most 65,536 × 256 cells).
+        let cells = match &mut book {
+            Sheets::Xlsx(x) => match x.worksheet_cells_reader(&name) {
+                Ok(mut reader) => {
+                    sparse_cells(|| reader.next_cell().map(|c| c.map(|c| (c.get_position(), Data::from(c.get_value().clone())))).map_err(|e| e.to_string()))
+                }
+                // Chart sheets and the like hold no cells.
+                Err(_) => continue,
+            },
+            Sheets::Xlsb(x) => match x.worksheet_cells_reader(&name) {
+                Ok(mut reader) => {
+                    sparse_cells(|| reader.next_cell().map(|c| c.map(|c| (c.get_position(), Data::from(c.get_value().clone())))).map_err(|e| e.to_string()))
+                }
+                Err(_) => continue,
+            },
+            _ => match book.worksheet_range(&name) {
+                Ok(range) => {
+                    let Some((row0, col0)) = range.start() else { continue };
+                    let mut cells = range.used_cells().map(|(r, c, v)| ((row0 + r as u32, col0 + c as u32), v.clone()));
+                    sparse_cells(|| Ok(cells.next()))
+                }
+                Err(_) => continue,
+            },
         }
-        if h + row0 as usize > MAX_ROWS + 1 {
-            return Err(Reason::OutOfRange { value: format!("{} 行", h + row0 as usize), range: format!("≤ {MAX_ROWS}") });
-        }
-        let width = col0 as usize + w;
-        let mut rows = vec![vec![String::new(); width]; row0 as usize + h];
-        for (r, c, value) in range.cells() {
-            rows[row0 as usize + r][col0 as usize + c] = cell_text(value);
-        }
+        .map_err(|e| match e {
+            CellsError::Read(e) => at(Reason::FileUnreadable(e)),
+            CellsError::TooLarge(reason) => at(reason),
+        })?;
         let merged = match &mut book {
             Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
             Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
             _ => Vec::new(),
         };
-        for m in merged {
-            let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
-            let Some(value) = rows.get(r0).and_then(|row| row.get(c0)).cloned() else { continue };
-            for r in r0..=(m.end.0 as usize).min(rows.len().saturating_sub(1)) {
-                for c in c0..=(m.end.1 as usize).min(width.saturating_sub(1)) {
-                    if rows[r][c].is_empty() {
-                        rows[r][c] = value.clone();
-                    }
-                }
-            }
-        }
+        let mut rows = grid(cells);
+        fill_merged(&mut rows, merged.iter().map(|m| ((m.start.0 as usize, m.start.1 as usize), (m.end.0 as usize, m.end.1 as usize))))
+            .map_err(at)?;
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
+}
+
+enum CellsError {
+    Read(String),
+    TooLarge(Reason),
+}
+
+/// Collects the filled cells a reader gives, refusing the first one that lies
+/// beyond [`MAX_ROWS`] or [`MAX_COLUMNS`], or that would make the grid hold
+/// more than [`MAX_CELLS`].
+fn sparse_cells(
+    mut next: impl FnMut() -> std::result::Result<Option<((u32, u32), Data)>, String>,
+) -> std::result::Result<Vec<((usize, usize), String)>, CellsError> {
+    let mut cells = Vec::new();
+    let (mut rows, mut columns) = (0usize, 0usize);
+    while let Some(((r, c), value)) = next().map_err(CellsError::Read)? {
+        let text = cell_text(&value);
+        if text.is_empty() {
+            continue;
+        }
+        let (r, c) = (r as usize, c as usize);
+        rows = rows.max(r + 1);
+        columns = columns.max(c + 1);
+        if rows > MAX_ROWS + 1 || columns > MAX_COLUMNS || rows.saturating_mul(columns) > MAX_CELLS {
+            let cell = format!("{}{}", crate::error::column_letter(c), r + 1);
+            return Err(CellsError::TooLarge(Reason::SheetTooLarge { rows, columns, cell }));
+        }
+        cells.push(((r, c), text));
+    }
+    Ok(cells)
+}
+
+/// The grid up to the last filled row and column: `rows[0]` is row 1.
+fn grid(cells: Vec<((usize, usize), String)>) -> Vec<Vec<String>> {
+    let height = cells.iter().map(|((r, _), _)| r + 1).max().unwrap_or(0);
+    let width = cells.iter().map(|((_, c), _)| c + 1).max().unwrap_or(0);
+    let mut rows = vec![vec![String::new(); width]; height];
+    for ((r, c), text) in cells {
+        rows[r][c] = text;
+    }
+    rows
+}
+
+/// Copies each merged area's value into the empty cells it covers. Areas are
+/// clipped to the grid; together they may cover at most the grid once over
+/// (real merged areas never overlap), so many repeated areas cannot make
+/// this loop run for hours.
+fn fill_merged(rows: &mut [Vec<String>], merged: impl Iterator<Item = ((usize, usize), (usize, usize))>) -> std::result::Result<(), Reason> {
+    let height = rows.len();
+    let width = rows.first().map_or(0, Vec::len);
+    let areas: Vec<_> = merged
+        .filter(|((r0, c0), _)| *r0 < height && *c0 < width)
+        .map(|((r0, c0), (r1, c1))| ((r0, c0), (r1.min(height - 1).max(r0), c1.min(width - 1).max(c0))))
+        .collect();
+    let covered: u64 = areas.iter().map(|((r0, c0), (r1, c1))| ((r1 - r0 + 1) * (c1 - c0 + 1)) as u64).sum();
+    if covered > (height * width) as u64 {
+        return Err(Reason::MergedAreasTooLarge { cells: covered });
+    }
+    for ((r0, c0), (r1, c1)) in areas {
+        let value = rows[r0][c0].clone();
+        if value.is_empty() {
+            continue;
+        }
+        for row in &mut rows[r0..=r1] {
+            for cell in &mut row[c0..=c1] {
+                if cell.is_empty() {
+                    cell.clone_from(&value);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn cell_text(d: &Data) -> String {

@@ -122,3 +122,179 @@ fn missing_file_is_a_problem() {
 fn lists_split_on_chinese_and_ascii_separators(#[case] s: &str, #[case] want: Vec<&str>) {
     assert_eq!(split_list(s), want);
 }
+
+/// Files that crashed, hung or exhausted the process before these limits:
+/// each must now be a refusal that names the file, quickly.
+mod hostile {
+    use super::*;
+    use std::io::{Read, Write};
+
+    fn refused(path: &Path, want: &str) -> String {
+        let started = std::time::Instant::now();
+        let err = read(path).unwrap_err();
+        let msg = err.to_string();
+        assert_eq!(err.exit_code(), 2, "{msg}");
+        assert!(msg.contains(want), "{msg}");
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert!(msg.contains(&*name), "the message names the file: {msg}");
+        // Generous for a debug build; the limits are about minutes, not milliseconds.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+        msg
+    }
+
+    /// A real workbook with some of its parts replaced or added.
+    fn rewrite(from: &Path, to: &Path, mut replace: impl FnMut(&str, Vec<u8>) -> Vec<u8>) {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+        let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .large_file(true);
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            out.start_file(name.as_str(), options).unwrap();
+            out.write_all(&replace(&name, bytes)).unwrap();
+        }
+        out.finish().unwrap();
+    }
+
+    fn small_ledger(path: &Path) {
+        xlsx::write(
+            path,
+            &[xlsx::SheetSpec { name: "台账", rows: vec![vec!["单位名称", "床位"], vec!["城关镇敬老院", "40"]], merges: vec![] }],
+        );
+    }
+
+    /// Before: calamine's dense range of 1,048,576 × 16,384 cells aborted the
+    /// process (memory allocation of 550 GB failed).
+    #[test]
+    fn a_stray_cell_at_xfd1048576_is_refused_naming_the_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stray.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("台账").unwrap();
+        ws.write_string(0, 0, "单位名称").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        wb.save(&path).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() < 10_000);
+        let msg = refused(&path, "单元格 XFD1048576 有内容");
+        assert!(msg.contains("工作表“台账”") && msg.contains("1048576 行 16384 列"), "{msg}");
+    }
+
+    #[test]
+    fn a_filled_cell_just_inside_the_limits_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("edge.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "单位名称").unwrap();
+        ws.write_string(0, (MAX_COLUMNS - 1) as u16, "备注").unwrap();
+        ws.write_string(20_000, 0, "末行").unwrap();
+        wb.save(&path).unwrap();
+        let book = read(&path).unwrap();
+        assert_eq!(book.sheets[0].rows.len(), 20_001);
+        assert_eq!(book.sheets[0].rows[0][MAX_COLUMNS - 1], "备注");
+        assert_eq!(book.sheets[0].rows[20_000][0], "末行");
+    }
+
+    /// Before: the 1 GiB inline string was read whole, several times over
+    /// (quick-xml's buffer, the cell, the cleaned text): gigabytes of memory.
+    #[test]
+    fn a_sheet_that_inflates_to_a_gibibyte_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.xlsx");
+        small_ledger(&plain);
+        let bomb = dir.path().join("bomb.xlsx");
+        // The sheet is written in pieces, so the test itself never holds the gibibyte.
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&plain).unwrap()).unwrap();
+        let mut out = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(9))
+            .large_file(true);
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            out.start_file(name.as_str(), options).unwrap();
+            if name != "xl/worksheets/sheet1.xml" {
+                std::io::copy(&mut entry, &mut out).unwrap();
+                continue;
+            }
+            out.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>"#).unwrap();
+            let chunk = vec![b'a'; 1 << 20];
+            for _ in 0..1024 {
+                out.write_all(&chunk).unwrap();
+            }
+            out.write_all(b"</t></is></c></row></sheetData></worksheet>").unwrap();
+        }
+        out.finish().unwrap();
+        assert!(std::fs::metadata(&bomb).unwrap().len() < 8 * 1024 * 1024);
+        refused(&bomb, "解压后超过 128 MB");
+    }
+
+    /// Before: every one of 20,000 areas over the whole sheet was filled cell
+    /// by cell (10¹⁰ steps: hours).
+    #[test]
+    fn overlapping_merged_areas_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "单位名称").unwrap();
+        ws.write_string(9_999, 49, "末").unwrap();
+        wb.save(&plain).unwrap();
+        let merged = dir.path().join("merged.xlsx");
+        rewrite(&plain, &merged, |name, bytes| {
+            if name != "xl/worksheets/sheet1.xml" {
+                return bytes;
+            }
+            let xml = String::from_utf8(bytes).unwrap();
+            let areas: String = std::iter::repeat_n(r#"<mergeCell ref="A1:AX10000"/>"#, 20_000).collect();
+            xml.replace("</sheetData>", &format!("</sheetData><mergeCells count=\"20000\">{areas}</mergeCells>")).into_bytes()
+        });
+        refused(&merged, "合并区域有重叠");
+    }
+
+    #[test]
+    fn merged_areas_are_clipped_to_the_grid() {
+        let mut rows = vec![vec!["甲".to_string(), String::new()], vec![String::new(), String::new()]];
+        fill_merged(&mut rows, [((0, 0), (1_048_575, 16_383))].into_iter()).unwrap();
+        assert_eq!(rows, vec![vec!["甲"; 2]; 2]);
+        assert!(fill_merged(&mut rows, std::iter::repeat_n(((0, 0), (1, 1)), 2)).is_err());
+    }
+
+    #[cfg(unix)]
+    #[rstest]
+    #[case::pipe("ledger.csv", "管道")]
+    #[case::pipe_xlsx("ledger.xlsx", "管道")]
+    #[case::dev_zero("zero.csv", "设备文件")]
+    #[case::folder("folder.xlsx", "文件夹")]
+    fn what_is_not_a_file_is_refused_before_it_is_opened(#[case] name: &str, #[case] want: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        // Before: a pipe blocked the import forever, /dev/zero filled memory.
+        match name {
+            "zero.csv" => std::os::unix::fs::symlink("/dev/zero", &path).unwrap(),
+            "folder.xlsx" => {
+                let target = dir.path().join("real-folder");
+                std::fs::create_dir(&target).unwrap();
+                std::os::unix::fs::symlink(&target, &path).unwrap();
+            }
+            _ => assert!(std::process::Command::new("mkfifo").arg(&path).status().unwrap().success()),
+        }
+        refused(&path, want);
+    }
+
+    #[test]
+    fn a_file_read_whole_stops_at_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.toml");
+        std::fs::write(&path, vec![b'#'; 2048]).unwrap();
+        assert!(matches!(read_bounded(&path, 1024), Err(Reason::FileUnreadable(_))));
+        assert_eq!(read_bounded(&path, 4096).unwrap().len(), 2048);
+    }
+}

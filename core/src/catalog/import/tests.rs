@@ -186,3 +186,20 @@ proptest! {
         }
     }
 }
+
+/// Before: a .toml catalog was read whole, so /dev/zero behind the name
+/// filled memory until the process died.
+#[cfg(unix)]
+#[test]
+fn a_toml_catalog_that_is_a_device_or_too_large_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = dir.path().join("catalog.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let msg = read_file(&zero, &opts()).unwrap_err().to_string();
+    assert!(msg.contains("catalog.toml") && msg.contains("设备文件"), "{msg}");
+
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, vec![b'#'; MAX_TOML_BYTES as usize + 1]).unwrap();
+    let msg = read_file(&big, &opts()).unwrap_err().to_string();
+    assert!(msg.contains("big.toml") && msg.contains("超过上限"), "{msg}");
+}
