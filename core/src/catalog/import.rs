@@ -92,7 +92,7 @@ pub fn parse_workbook(book: &spreadsheet::Workbook, stem: &str, options: &Import
         for r in header.row + 1..sheet.rows.len() {
             let at = |key: &str, reason: Reason| sheet.problem(&book.file, &header, r, field(key), reason);
             match sheet.classify(&header, r) {
-                RowKind::Blank | RowKind::Note => continue,
+                RowKind::Blank | RowKind::Note | RowKind::Total => continue,
                 // A lone code or number is an item with its other cells empty, not a heading.
                 RowKind::Single(text)
                     if explicit_code(&text).is_none()

@@ -405,7 +405,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
             let known: Vec<String> = registry::counties(&db)?.into_iter().map(|c| c.name).collect();
             let ledger = registry::import::read_file(&file, &known)?;
             let report = db.with_tx(|tx| registry::upsert_facilities(tx, None, &ledger.facilities))?;
-            w.facility_import(&report, &ledger.skipped_sheets, json.json)
+            w.facility_import(&report, &ledger, json.json)
         }
         Command::Facility(FacilityCmd::List { county, kind, search, json }) => {
             check_search(search.as_deref())?;

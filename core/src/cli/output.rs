@@ -212,7 +212,8 @@ impl Writer<'_> {
         )
     }
 
-    pub fn facility_import(&mut self, r: &UpsertReport, skipped: &[String], json: bool) -> Result<()> {
+    pub fn facility_import(&mut self, r: &UpsertReport, ledger: &crate::registry::import::ParsedLedger, json: bool) -> Result<()> {
+        let (skipped, rows) = (&ledger.skipped_sheets, &ledger.skipped_rows);
         if json {
             return self.json(&json!({
                 "created": r.created,
@@ -221,12 +222,19 @@ impl Writer<'_> {
                 "new_counties": r.new_counties,
                 "new_townships": r.new_townships,
                 "skipped_sheets": skipped,
+                "skipped_rows": rows,
             }));
         }
         self.zh_en(
             format!("机构：新增 {}，更新 {}，未变 {}", r.created, r.updated, r.unchanged),
             format!("facilities: {} created, {} updated, {} unchanged", r.created, r.updated, r.unchanged),
         )?;
+        if rows.totals + rows.notes > 0 {
+            self.zh_en(
+                format!("未作为机构导入的行：小计、合计 {} 行，注释、签名和重复表头 {} 行", rows.totals, rows.notes),
+                format!("rows not read as facilities: {} subtotal/total, {} notes, signatures and repeated headers", rows.totals, rows.notes),
+            )?;
+        }
         if !r.new_counties.is_empty() {
             self.zh_en(
                 format!("新登记的县（市、区）：{}（如为笔误，请核对台账）", r.new_counties.join("、")),

@@ -35,7 +35,7 @@ pub fn read_file(path: &Path, known_codes: &[String]) -> Result<Vec<ParsedDepart
         for r in header.row + 1..sheet.rows.len() {
             let at = |key: &str, reason: Reason| sheet.problem(&book.file, &header, r, field(key), reason);
             match sheet.classify(&header, r) {
-                RowKind::Blank | RowKind::Note | RowKind::Single(_) => continue,
+                RowKind::Blank | RowKind::Note | RowKind::Total | RowKind::Single(_) => continue,
                 RowKind::Data => {}
             }
             let name_cell = strip_ordinals(sheet.get(&header, r, "name"));

@@ -352,7 +352,7 @@ fn parse(book: &Workbook, reg: &Registry) -> Result<Parsed> {
         let main = if suggestion_sheet { "text" } else { "description" };
         for r in header.row + 1..sheet.rows.len() {
             match sheet.classify(&header, r) {
-                RowKind::Blank | RowKind::Note => continue,
+                RowKind::Blank | RowKind::Note | RowKind::Total => continue,
                 RowKind::Single(text) => {
                     // One filled cell in the main column is a (short) record; anything else a heading.
                     let filled = sheet.rows[r].iter().filter(|c| !c.is_empty()).count();

@@ -45,6 +45,18 @@ fn field(key: &str) -> &'static Field {
 pub struct ParsedLedger {
     pub facilities: Vec<FacilityInput>,
     pub skipped_sheets: Vec<String>,
+    /// Rows read and left out on purpose, so that a person can check them
+    /// against the file.
+    pub skipped_rows: SkippedRows,
+}
+
+/// Rows of a ledger that are not facilities.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SkippedRows {
+    /// 小计, 合计 and 总计 rows.
+    pub totals: u32,
+    /// Notes (注：…), signatures (填报人：…) and headers repeated on a new page.
+    pub notes: u32,
 }
 
 /// Reads a ledger. `known_counties` are the registered county names, so that
@@ -59,6 +71,7 @@ pub fn parse_workbook(book: &spreadsheet::Workbook, known_counties: &[String]) -
     let mut facilities: Vec<FacilityInput> = Vec::new();
     let mut seen: HashMap<(String, String), (String, u32)> = HashMap::new();
     let mut skipped = Vec::new();
+    let mut skipped_rows = SkippedRows::default();
     let mut any_header = false;
     for sheet in &book.sheets {
         let Some(header) = sheet.find_header(FIELDS) else {
@@ -72,7 +85,15 @@ pub fn parse_workbook(book: &spreadsheet::Workbook, known_counties: &[String]) -
         for r in header.row + 1..sheet.rows.len() {
             let at = |key: &str, reason: Reason| sheet.problem(&book.file, &header, r, field(key), reason);
             match sheet.classify(&header, r) {
-                RowKind::Blank | RowKind::Note => continue,
+                RowKind::Blank => continue,
+                RowKind::Total => {
+                    skipped_rows.totals += 1;
+                    continue;
+                }
+                RowKind::Note => {
+                    skipped_rows.notes += 1;
+                    continue;
+                }
                 RowKind::Single(text) => {
                     let t = strip_ordinals(&text);
                     if looks_like_county(&t) && header.column("county").is_none_or(|_| sheet.get(&header, r, "name") == text) {
@@ -239,7 +260,7 @@ pub fn parse_workbook(book: &spreadsheet::Workbook, known_counties: &[String]) -
     if facilities.is_empty() {
         return Err(Error::Input(vec![Problem::new(Reason::NoItems).file(&book.file)]));
     }
-    Ok(ParsedLedger { facilities, skipped_sheets: skipped })
+    Ok(ParsedLedger { facilities, skipped_sheets: skipped, skipped_rows })
 }
 
 fn looks_like_county(s: &str) -> bool {
@@ -302,28 +323,4 @@ fn parse_star(s: &str) -> std::result::Result<Option<u8>, ()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rstest::rstest;
-
-    #[rstest]
-    #[case("三星级", Ok(Some(3)))]
-    #[case("3星", Ok(Some(3)))]
-    #[case("★★★★", Ok(Some(4)))]
-    #[case("５", Ok(Some(5)))]
-    #[case("", Ok(None))]
-    #[case("未评定", Ok(None))]
-    #[case("六星", Err(()))]
-    #[case("优秀", Err(()))]
-    fn star_levels(#[case] s: &str, #[case] want: std::result::Result<Option<u8>, ()>) {
-        assert_eq!(parse_star(s), want);
-    }
-
-    #[test]
-    fn short_county_names_resolve_to_registered_ones() {
-        let known = vec!["汝阳县".to_string(), "老城区".to_string()];
-        assert_eq!(resolve_county("汝阳", &known), "汝阳县");
-        assert_eq!(resolve_county("汝阳县", &known), "汝阳县");
-        assert_eq!(resolve_county("嵩县", &known), "嵩县", "unknown counties stay as written");
-    }
-}
+mod tests;

@@ -66,8 +66,11 @@ impl Header {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowKind {
     Blank,
-    /// A note, signature or total line, or the header repeated on a new page.
+    /// A note or signature line, or the header repeated on a new page.
     Note,
+    /// A subtotal or total line (小计, 合计, 总计), wherever its label stands:
+    /// in a city compilation the county cell is merged down over its 小计 row.
+    Total,
     /// Every filled cell holds the same text (usually one merged cell across the
     /// row): a group heading such as “一、机构养老服务”, or a stray title.
     Single(String),
@@ -450,9 +453,12 @@ impl Sheet {
             return RowKind::Note;
         }
         let first = fold(filled[0]);
+        if filled.iter().any(|c| is_total_label(c)) || ["小计", "合计", "总计"].iter().any(|w| first.starts_with(w)) {
+            return RowKind::Total;
+        }
         const NOTE_PREFIXES: &[&str] = &[
             "注:", "注1", "注2", "注(", "注、", "备注", "说明", "填表说明", "填报说明", "制表", "审核", "填表人", "填报人",
-            "填报单位", "单位负责人", "数据来源", "合计", "总计", "小计",
+            "填报单位", "单位负责人", "数据来源", "联系电话",
         ];
         if NOTE_PREFIXES.iter().any(|p| first.starts_with(&fold(p))) || first == "注" {
             return RowKind::Note;
@@ -476,6 +482,15 @@ impl Sheet {
         }
         p
     }
+}
+
+/// 小计, 合计, 总计 or 共计, alone or after what it sums (“宜阳县小计”, “全市合计：”).
+/// Short labels only: a facility or a requirement is never named like that.
+fn is_total_label(cell: &str) -> bool {
+    const TOTALS: [&str; 4] = ["小计", "合计", "总计", "共计"];
+    let t = fold(cell);
+    let t = t.trim_end_matches(':');
+    t.chars().count() <= 12 && TOTALS.iter().any(|w| t.starts_with(w) || t.ends_with(w))
 }
 
 /// Splits a cell that lists several values: “查阅资料、现场查看”, “民政局；财政局”.

@@ -1,0 +1,80 @@
+use super::*;
+use rstest::rstest;
+
+#[path = "../../../tests/common/xlsx.rs"]
+mod xlsx;
+
+/// A city's compilation of its counties' ledgers, as a city bureau makes it:
+/// the county merged down over each county block and its 小计 row, a 合计 row,
+/// a note and the signature line.
+const CITY: &[&[&str]] = &[
+    &["洛阳市养老服务机构情况汇总表", "", "", "", "", ""],
+    &["序号", "县（市、区）", "机构名称", "机构类型", "床位数（张）", "入住老人（人）"],
+    &["1", "宜阳县", "宜阳县城关镇敬老院", "乡镇敬老院", "60", "35"],
+    &["2", "", "宜阳县韩城镇敬老院", "乡镇敬老院", "45", "20"],
+    &["", "", "小计", "", "105", "55"],
+    &["3", "嵩县", "嵩县颐康养老院", "民办养老机构", "200", "120"],
+    &["", "", "小计", "", "200", "120"],
+    &["合计", "", "", "", "305", "175"],
+    &["注：床位数为核定床位数。", "", "", "", "", ""],
+    &["填报人：张敏　　联系电话：0379-68812345", "", "", "", "", ""],
+];
+
+fn counties() -> Vec<String> {
+    vec!["宜阳县".into(), "嵩县".into()]
+}
+
+fn assert_city(ledger: &ParsedLedger) {
+    let names: Vec<(&str, &str)> = ledger.facilities.iter().map(|f| (f.county.as_str(), f.name.as_str())).collect();
+    assert_eq!(
+        names,
+        vec![("宜阳县", "宜阳县城关镇敬老院"), ("宜阳县", "宜阳县韩城镇敬老院"), ("嵩县", "嵩县颐康养老院")]
+    );
+    assert_eq!(ledger.facilities[2].beds, Some(200));
+    assert_eq!(ledger.skipped_rows, SkippedRows { totals: 3, notes: 2 });
+}
+
+/// Before: the 小计 row, whose county cell the merge fills, was read as a
+/// facility named 小计 and the file was refused (机构类型 不能为空).
+#[test]
+fn a_city_compilation_with_subtotals_imports_every_facility_and_only_those() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("全市汇总.xlsx");
+    let rows = CITY.iter().map(|r| r.to_vec()).collect();
+    xlsx::write(&path, &[xlsx::SheetSpec { name: "汇总", rows, merges: vec![(0, 0, 0, 5), (2, 1, 4, 1), (5, 1, 6, 1), (7, 0, 7, 3)] }]);
+    assert_city(&read_file(&path, &counties()).unwrap());
+}
+
+/// The same sheet saved as CSV by a spreadsheet program on a Chinese
+/// Windows: GB18030, the merged cells' text only in their first cell.
+#[test]
+fn the_same_compilation_as_gb18030_csv_imports_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("全市汇总.csv");
+    let text: String = CITY.iter().map(|r| r.join(",") + "\r\n").collect();
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    std::fs::write(&path, &bytes).unwrap();
+    assert_city(&read_file(&path, &counties()).unwrap());
+}
+
+#[rstest]
+#[case("三星级", Ok(Some(3)))]
+#[case("3星", Ok(Some(3)))]
+#[case("★★★★", Ok(Some(4)))]
+#[case("５", Ok(Some(5)))]
+#[case("", Ok(None))]
+#[case("未评定", Ok(None))]
+#[case("六星", Err(()))]
+#[case("优秀", Err(()))]
+fn star_levels(#[case] s: &str, #[case] want: std::result::Result<Option<u8>, ()>) {
+    assert_eq!(parse_star(s), want);
+}
+
+#[test]
+fn short_county_names_resolve_to_registered_ones() {
+    let known = vec!["汝阳县".to_string(), "老城区".to_string()];
+    assert_eq!(resolve_county("汝阳", &known), "汝阳县");
+    assert_eq!(resolve_county("汝阳县", &known), "汝阳县");
+    assert_eq!(resolve_county("嵩县", &known), "嵩县", "unknown counties stay as written");
+}
