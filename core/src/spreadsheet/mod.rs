@@ -109,14 +109,6 @@ pub fn read(path: &Path) -> Result<Workbook> {
     if sheets.is_empty() {
         return Err(fail(Reason::EmptyWorkbook));
     }
-    if let Some(big) = sheets.iter().find(|s| s.rows.len() > MAX_ROWS) {
-        return Err(Error::Input(vec![Problem::new(Reason::OutOfRange {
-            value: format!("{} 行", big.rows.len()),
-            range: format!("≤ {MAX_ROWS}"),
-        })
-        .file(file)
-        .sheet(big.name.clone())]));
-    }
     Ok(Workbook { file, sheets })
 }
 
@@ -231,10 +223,15 @@ fn csv_sheet(bytes: &[u8], name: String) -> std::result::Result<Sheet, Reason> {
         if record.len() > MAX_COLUMNS {
             return Err(Reason::OutOfRange { value: format!("{} 列", record.len()), range: format!("≤ {MAX_COLUMNS}") });
         }
-        rows.push(record.iter().map(|c| clean(unquote_formula(c))).collect());
-        if rows.len() > MAX_ROWS {
-            break;
+        let row: Vec<String> = record.iter().map(|c| clean(unquote_formula(c))).collect();
+        // Past the limit only blank lines may follow: a table is never cut
+        // short without a word.
+        if rows.len() >= MAX_ROWS {
+            let Some(c) = row.iter().position(|c| !c.is_empty()) else { continue };
+            let cell = format!("{}{}", crate::error::column_letter(c), rows.len() + 1);
+            return Err(Reason::SheetTooLarge { rows: rows.len() + 1, columns: row.len(), cell });
         }
+        rows.push(row);
     }
     Ok(Sheet { name, rows })
 }
@@ -315,7 +312,7 @@ fn sparse_cells(
         let (r, c) = (r as usize, c as usize);
         rows = rows.max(r + 1);
         columns = columns.max(c + 1);
-        if rows > MAX_ROWS + 1 || columns > MAX_COLUMNS || rows.saturating_mul(columns) > MAX_CELLS {
+        if rows > MAX_ROWS || columns > MAX_COLUMNS || rows.saturating_mul(columns) > MAX_CELLS {
             let cell = format!("{}{}", crate::error::column_letter(c), r + 1);
             return Err(CellsError::TooLarge(Reason::SheetTooLarge { rows, columns, cell }));
         }

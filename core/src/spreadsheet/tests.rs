@@ -189,6 +189,23 @@ mod hostile {
         assert!(msg.contains("工作表“台账”") && msg.contains("1048576 行 16384 列"), "{msg}");
     }
 
+    /// Before: refused as “100001 行”超出范围, without saying where the table
+    /// goes on; now the first row too many is named, and blank lines after
+    /// the limit are let be.
+    #[test]
+    fn a_csv_longer_than_the_limit_is_refused_not_cut_short() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("长表.csv");
+        let mut text = String::from("单位名称,床位\n");
+        for i in 1..MAX_ROWS {
+            text.push_str(&format!("敬老院{i},10\n"));
+        }
+        std::fs::write(&path, format!("{text},\n,\n")).unwrap();
+        assert_eq!(read(&path).unwrap().sheets[0].rows.len(), MAX_ROWS, "the limit itself, and blank lines after it, are fine");
+        std::fs::write(&path, format!("{text}末行敬老院,10\n")).unwrap();
+        refused(&path, "单元格 A100001 有内容");
+    }
+
     #[test]
     fn a_filled_cell_just_inside_the_limits_is_read() {
         let dir = tempfile::tempdir().unwrap();
