@@ -76,11 +76,12 @@ fn laptop(path: &Path, n: usize) -> Db {
                              '2024-05-20', ?7, 'pending', ?8, ?8, ?9)",
                     rusqlite::params![pid, format!("WT-{n}-{i}-{p}"), f.kind.slug(), f.id, f.name, f.county_id, id, now, dev],
                 )?;
-                for (kind, to) in [("created", "pending"), ("planned", "in_progress")] {
+                // As the app records them: the step, where it started and where it led.
+                for (kind, from, to) in [("created", None, "pending"), ("planned", Some("pending"), "in_progress")] {
                     tx.execute(
-                        "INSERT INTO problem_event (id, problem_id, kind, on_date, actor, to_status, created_at, device_id)
-                         VALUES (?1, ?2, ?3, '2024-05-20', '王志强', ?4, ?5, ?6)",
-                        rusqlite::params![tx.new_id(), pid, kind, to, now, dev],
+                        "INSERT INTO problem_event (id, problem_id, kind, on_date, actor, from_status, to_status, created_at, device_id)
+                         VALUES (?1, ?2, ?3, '2024-05-20', '王志强', ?4, ?5, ?6, ?7)",
+                        rusqlite::params![tx.new_id(), pid, kind, from, to, now, dev],
                     )?;
                 }
                 tx.execute(
