@@ -48,7 +48,9 @@ struct InspectionChange {
     tx: TxKey,
     seq: i64,
     line: u32,
-    what: String,
+    /// The record, as (table, row): named only when it is refused, since a
+    /// bundle holds a hundred thousand of these.
+    record: (&'static str, String),
     delete: bool,
     /// A change of the inspection's own particulars, not of its contents.
     header: bool,
@@ -113,16 +115,16 @@ impl Rules {
         if !new {
             return Ok(());
         }
-        let what = label(&op.tbl, &op.row);
+        let what = || label(&op.tbl, &op.row);
         match op.kind {
             OpKind::Insert => {
                 let Value::Object(map) = &op.value else { return Ok(()) };
                 for (col, v) in map {
-                    records::check_value(&op.tbl, col, v).map_err(|b| (format!("{what}的字段“{col}”{}", b.zh), format!("{} field {col}: {}", op.row, b.en)))?;
+                    records::check_value(&op.tbl, col, v).map_err(|b| (format!("{}的字段“{col}”{}", what(), b.zh), format!("{} field {col}: {}", op.row, b.en)))?;
                 }
                 let first = |want: &str, col: &str, zh: &str| -> Result<(), (String, String)> {
                     match text(&op.value, col) {
-                        Some(v) if v != want => Err((format!("{what}{zh}"), format!("{} cannot be made with {col} = {v}", op.row))),
+                        Some(v) if v != want => Err((format!("{}{zh}", what()), format!("{} cannot be made with {col} = {v}", op.row))),
                         _ => Ok(()),
                     }
                 };
@@ -137,9 +139,9 @@ impl Rules {
                 let col = op.col.as_deref().unwrap_or("");
                 if !records::may_change(&op.tbl, col) {
                     let p = records::policy(&op.tbl);
-                    return Err((format!("{what}的字段“{col}”不能修改：{}", p.why_zh), format!("{} field {col} cannot change: {}", op.row, p.why_en)));
+                    return Err((format!("{}的字段“{col}”不能修改：{}", what(), p.why_zh), format!("{} field {col} cannot change: {}", op.row, p.why_en)));
                 }
-                records::check_value(&op.tbl, col, &op.value).map_err(|b| (format!("{what}的字段“{col}”{}", b.zh), format!("{} field {col}: {}", op.row, b.en)))?;
+                records::check_value(&op.tbl, col, &op.value).map_err(|b| (format!("{}的字段“{col}”{}", what(), b.zh), format!("{} field {col}: {}", op.row, b.en)))?;
                 let change = || StatusChange {
                     row: op.row.clone(),
                     tx: tx.clone(),
@@ -159,7 +161,7 @@ impl Rules {
             OpKind::Delete => {
                 let p = records::policy(&op.tbl);
                 if !p.deletable {
-                    return Err((format!("{what}不能删除：{}", p.why_zh), format!("{} cannot be deleted: {}", op.row, p.why_en)));
+                    return Err((format!("{}不能删除：{}", what(), p.why_zh), format!("{} cannot be deleted: {}", op.row, p.why_en)));
                 }
                 if op.tbl == "evidence" {
                     self.evidence_deleted.push((op.row.clone(), tx, op.seq, line));
@@ -170,15 +172,18 @@ impl Rules {
     }
 
     fn note_inspection_change(&mut self, op: &Op, tx: &TxKey, line: u32, delete: bool) {
-        let (inspection, item, header) = match op.tbl.as_str() {
-            "inspection" => (Some(op.row.clone()), None, true),
+        let (table, inspection, item, header) = match op.tbl.as_str() {
+            "inspection" => ("inspection", Some(op.row.clone()), None, true),
             "inspection_item" => {
                 let (i, c) = op.row.split_once('/').map(|(i, c)| (i.to_string(), c.to_string())).unzip();
-                (i, c, false)
+                ("inspection_item", i, c, false)
             }
-            "evidence" | "suggestion" => {
-                (text(&op.value, "inspection_id").map(str::to_string), text(&op.value, "item_code").map(str::to_string), false)
-            }
+            t @ ("evidence" | "suggestion") => (
+                if t == "evidence" { "evidence" } else { "suggestion" },
+                text(&op.value, "inspection_id").map(str::to_string),
+                text(&op.value, "item_code").map(str::to_string),
+                false,
+            ),
             _ => return,
         };
         if let Some(inspection) = inspection {
@@ -192,7 +197,7 @@ impl Rules {
                 tx: tx.clone(),
                 seq: op.seq,
                 line,
-                what: label(&op.tbl, &op.row),
+                record: (table, op.row.clone()),
                 delete,
                 header,
             });
@@ -215,7 +220,7 @@ impl Rules {
                 .map_err(db)?
                 .flatten();
             if let Some(inspection) = inspection {
-                self.inspection_changes.push(InspectionChange { inspection, item: None, tx, seq, line, what: label("evidence", &row), delete: true, header: false });
+                self.inspection_changes.push(InspectionChange { inspection, item: None, tx, seq, line, record: ("evidence", row), delete: true, header: false });
             }
         }
 
@@ -297,14 +302,15 @@ impl Rules {
                     list.iter().any(|(i, item, reason)| *i == c.inspection && !reason.is_empty() && c.item.as_ref().is_none_or(|code| code == item))
                 });
             if !corrected {
+                let what = label(c.record.0, &c.record.1);
                 return Err((
                     c.line,
                     format!(
                         "{}属于已签字确认的检查“{}”：签字后只能逐项更正并说明理由（更正记录），不能直接修改或删除",
-                        c.what,
+                        what,
                         crate::text::printable(&c.inspection)
                     ),
-                    format!("{} belongs to the signed inspection {}: after sign-off it changes only by a correction with a reason", c.what, c.inspection),
+                    format!("{} belongs to the signed inspection {}: after sign-off it changes only by a correction with a reason", c.record.1, c.inspection),
                 ));
             }
         }
