@@ -95,6 +95,9 @@ pub fn read(path: &Path) -> Result<Workbook> {
             if ext != "xls" {
                 check_zip_parts(path).map_err(&fail)?;
             }
+            if ext == "ods" {
+                check_ods_extent(path).map_err(|(sheet, reason)| Error::Input(vec![Problem::new(reason).file(file.clone()).sheet(sheet)]))?;
+            }
             read_calamine(path).map_err(|(sheet, reason)| {
                 let mut p = Problem::new(reason).file(file.clone());
                 if let Some(sheet) = sheet {
@@ -188,6 +191,88 @@ fn check_zip_parts(path: &Path) -> std::result::Result<(), Reason> {
         }
     }
     Ok(())
+}
+
+/// An ODS sheet states its empty stretches as repeat counts, and calamine
+/// builds a dense range from them: a 2 KB file with one cell far out asks for
+/// 100 million cells (6 GB). So the sheet's extent up to its last filled cell
+/// is worked out from the XML first, as for an `.xlsx`, and refused past the
+/// limits by that cell's address. A file this cannot read is left to
+/// calamine, which says what is wrong with it.
+fn check_ods_extent(path: &Path) -> std::result::Result<(), (String, Reason)> {
+    use quick_xml::events::{BytesStart, Event};
+    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return Ok(()) };
+    let Ok(content) = zip.by_name("content.xml") else { return Ok(()) };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let repeat = |e: &BytesStart, name: &str| -> u64 {
+        e.try_get_attribute(name).ok().flatten().and_then(|a| a.value.trim().parse().ok()).unwrap_or(1).max(1)
+    };
+    let (mut sheet, mut row, mut row_repeat, mut col) = (String::new(), 0u64, 1u64, 0u64);
+    // The open cell: its first column, how often it repeats, whether it holds anything.
+    let mut cell: Option<(u64, u64, bool)> = None;
+    let mut extent = (0u64, 0u64);
+    // Takes in a filled cell at (last row, last column) of its repeats.
+    let check = |extent: &mut (u64, u64), sheet: &str, last_row: u64, last_col: u64| -> std::result::Result<(), (String, Reason)> {
+        let (rows, columns) = (extent.0.max(last_row.saturating_add(1)), extent.1.max(last_col.saturating_add(1)));
+        *extent = (rows, columns);
+        if rows > MAX_ROWS as u64 || columns > MAX_COLUMNS as u64 || rows.saturating_mul(columns) > MAX_CELLS as u64 {
+            let cell = format!("{}{}", crate::error::column_letter(last_col.min(u32::MAX as u64) as usize), last_row.saturating_add(1));
+            return Err((sheet.to_string(), Reason::SheetTooLarge { rows: rows as usize, columns: columns as usize, cell }));
+        }
+        Ok(())
+    };
+    let mut buf = Vec::new();
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(_) => return Ok(()),
+        };
+        let empty = matches!(event, Event::Empty(_));
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "table" => {
+                sheet = e.try_get_attribute("table:name").ok().flatten().and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned())).unwrap_or_default();
+                (row, extent) = (0, (0, 0));
+            }
+            Event::Start(e) if e.local_name().as_ref() == "table-row" => {
+                (row_repeat, col) = (repeat(&e, "table:number-rows-repeated"), 0);
+            }
+            Event::Empty(e) if e.local_name().as_ref() == "table-row" => {
+                row = row.saturating_add(repeat(&e, "table:number-rows-repeated"));
+            }
+            Event::End(e) if e.local_name().as_ref() == "table-row" => {
+                row = row.saturating_add(row_repeat);
+            }
+            Event::Start(e) | Event::Empty(e) if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") => {
+                let times = repeat(&e, "table:number-columns-repeated");
+                let filled = e.try_get_attribute("office:value-type").ok().flatten().is_some();
+                if empty {
+                    if filled {
+                        check(&mut extent, &sheet, row.saturating_add(row_repeat - 1), col.saturating_add(times - 1))?;
+                    }
+                    col = col.saturating_add(times);
+                } else {
+                    cell = Some((col, times, filled));
+                }
+            }
+            Event::Text(t) if cell.is_some() && !t.trim_ascii().is_empty() => {
+                if let Some(c) = &mut cell {
+                    c.2 = true;
+                }
+            }
+            Event::End(e) if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") => {
+                if let Some((first, times, filled)) = cell.take() {
+                    if filled {
+                        check(&mut extent, &sheet, row.saturating_add(row_repeat - 1), first.saturating_add(times - 1))?;
+                    }
+                    col = first.saturating_add(times);
+                }
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// Decodes UTF-8 (BOM or not) or, failing that, GB18030 — what Excel and WPS
