@@ -374,3 +374,49 @@ fn closeout_lists_only_closed_problems_with_their_verification() {
     let overdue: Vec<String> = t.rows.iter().filter(|r| r[col("逾期")].plain() == "是").map(|r| r[col("状态")].plain()).collect();
     assert_eq!(overdue, vec!["整改中"]);
 }
+
+/// A county office's own rectification ledger: statuses and deadlines in the
+/// words offices use, the file a CSV saved from a spreadsheet (so a date cell
+/// that lost its format is Excel's day number).
+#[test]
+fn a_county_ledger_with_office_statuses_and_day_numbers_imports() {
+    let (mut db, clock) = demo_db();
+    clock.advance(Duration::days(60));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("整改台账.csv");
+    let home = facility(&db, TargetKind::DestituteSupportHome, 0);
+    let header = "问题描述,县（市、区）,检查对象,问题来源,问题类别,发现日期,整改措施,责任单位,整改期限,整改状态,整改完成日期";
+    let lines = [
+        "消防通道堆放杂物,C,消防安全,2024-05-20,清理通道,院方,2024-06-20,已完成,2024-06-10",
+        "未配备专职护理员,C,人员配备,2024-05-20,招聘护理员,院方,2024年6月30日,已整改到位,2024.6.25",
+        "适老化改造未完成,C,设施设备,2024-05-20,分批改造,县民政局,45473,持续推进,",
+        "食品留样记录不全,C,食品安全,2024-05-20,建立留样台账,院方,2024/6/15,未完成,",
+    ];
+    let place = format!(",{},{},执法检查,", home.county, home.name);
+    let text = std::iter::once(header.to_string()).chain(lines.iter().map(|r| r.replace(",C,", &place))).collect::<Vec<_>>().join("\r\n");
+    std::fs::write(&file, encoding_rs::GB18030.encode(&text).0).unwrap();
+    problem::import::import(&mut db, &file, ACTOR).unwrap();
+    let got: Vec<(String, Status, Option<String>)> = rows(&db)
+        .into_iter()
+        .filter(|p| p.description.contains("通道") || p.description.contains("护理员") || p.description.contains("适老化改造未完成") || p.description.contains("留样"))
+        .map(|p| (p.description.clone(), p.status, p.deadline.clone()))
+        .collect();
+    let status_of = |d: &str| got.iter().find(|(desc, _, _)| desc == d).map(|(_, s, _)| *s);
+    // 已完成 and 已整改到位 are the unit's own word: awaiting verification, never closed.
+    assert_eq!(status_of("消防通道堆放杂物"), Some(Status::AwaitingVerification));
+    assert_eq!(status_of("未配备专职护理员"), Some(Status::AwaitingVerification));
+    assert_eq!(status_of("适老化改造未完成"), Some(Status::InProgress));
+    assert_eq!(status_of("食品留样记录不全"), Some(Status::InProgress));
+    let deadline = got.iter().find(|(d, _, _)| d == "适老化改造未完成").and_then(|(_, _, dl)| dl.clone());
+    assert_eq!(deadline.as_deref(), Some("2024-06-30"), "Excel's day 45473");
+
+    // A deadline in words is refused with the row and a hint, never guessed.
+    let vague = dir.path().join("整改台账（二）.csv");
+    let text = format!("{header}\r\n{}", lines[2].replace(",C,", &place).replace("45473", "6月底前"));
+    std::fs::write(&vague, encoding_rs::GB18030.encode(&text).0).unwrap();
+    let before = rows(&db).len();
+    let msg = problem::import::import(&mut db, &vague, ACTOR).unwrap_err().to_string();
+    assert!(msg.contains("第 2 行") || msg.contains("第2行"), "{msg}");
+    assert!(msg.contains("“6月底前”不是确切日期"), "{msg}");
+    assert_eq!(rows(&db).len(), before, "nothing imported");
+}

@@ -246,9 +246,19 @@ fn other(zh: impl Into<String>, en: impl Into<String>) -> Reason {
     Reason::Other { zh: zh.into(), en: en.into() }
 }
 
-/// Dates as offices write them: 2024-05-20, 2024/5/20, 2024.5.20, 2024年5月20日.
+/// Dates as offices write them: 2024-05-20, 2024/5/20, 2024.5.20, 2024年5月20日,
+/// and Excel's day numbers (45473 = 2024-06-30), which a date column shows when
+/// its cells lost their date format (in a CSV saved from one, say).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let f = fold(s);
+    // Day 1 is 1900-01-01 and Excel counts a 29 February 1900 that never was,
+    // so from March 1900 on the days count from 1899-12-30. Five digits cover
+    // 1927 to 2173; the year bound below keeps only sensible ones.
+    if f.len() == 5 && f.chars().all(|c| c.is_ascii_digit()) {
+        let days: i64 = f.parse().ok()?;
+        let d = NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(days))?;
+        return (2000..=2100).contains(&chrono::Datelike::year(&d)).then_some(d);
+    }
     let f = f.trim_end_matches('日').replace(['年', '月', '/', '.'], "-");
     let f = f.split(' ').next().unwrap_or("");
     let parts: Vec<&str> = f.split('-').collect();
@@ -261,6 +271,13 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 const DATE_EXPECTED: &str = "日期，如 2024-05-20";
+
+/// A deadline as offices write it in words (6月底前, 年底前, 长期坚持,
+/// 立行立改): a date would be a guess, so the row is refused with a hint.
+fn is_vague_date(s: &str) -> bool {
+    const WORDS: &[&str] = &["底", "前", "内", "长期", "持续", "立行立改", "立即", "尽快", "常态"];
+    WORDS.iter().any(|w| s.contains(w))
+}
 
 /// Reads one sheet's cells with the problems found in them.
 struct RowReader<'a> {
@@ -301,6 +318,16 @@ impl RowReader<'_> {
         }
         match parse_date(&v) {
             Some(d) => Some(d),
+            None if is_vague_date(&v) => {
+                self.fail(
+                    key,
+                    other(
+                        format!("“{v}”不是确切日期：请写明具体日期（如“6月底前”写作 2024-06-30），长期坚持的事项请写明阶段性完成日期，并在备注中说明"),
+                        format!("'{v}' is not a date: give the day (for 6月底前, 2024-06-30); for an ongoing task, the date of its next stage, with a note"),
+                    ),
+                );
+                None
+            }
             None => {
                 self.fail(key, Reason::Invalid { value: v, expected: DATE_EXPECTED.into() });
                 None
@@ -893,6 +920,9 @@ mod tests {
     #[case("2024-02-30", None)]
     #[case("5月20日", None)]
     #[case("1999-01-01", None)]
+    #[case("45473", Some((2024, 6, 30)))]
+    #[case("36526", Some((2000, 1, 1)))]
+    #[case("12345", None)]
     fn dates_as_offices_write_them(#[case] s: &str, #[case] want: Option<(i32, u32, u32)>) {
         assert_eq!(parse_date(s), want.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()));
     }

@@ -65,8 +65,11 @@ vocabulary! {
     /// Where a problem stands.
     Status {
         Pending => "pending", "待整改", "to rectify", ["未整改"];
-        InProgress => "in_progress", "整改中", "being rectified", ["正在整改", "退回", "退回整改"];
-        AwaitingVerification => "awaiting_verification", "已整改待核验", "rectified, awaiting verification", ["待核验", "已整改"];
+        // As county offices write them: 未完成 and 持续推进 are work under way;
+        // 已完成 and 已整改到位 are the unit's word, which only a verification
+        // turns into 已销号.
+        InProgress => "in_progress", "整改中", "being rectified", ["正在整改", "退回", "退回整改", "未完成", "持续推进", "正在推进", "推进中"];
+        AwaitingVerification => "awaiting_verification", "已整改待核验", "rectified, awaiting verification", ["待核验", "已整改", "已完成", "已整改到位", "整改完成", "已完成整改"];
         Closed => "closed", "已销号", "closed out", ["销号"];
         Withdrawn => "withdrawn", "已撤销", "withdrawn", ["撤销"];
     }
