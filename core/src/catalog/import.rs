@@ -307,8 +307,9 @@ fn kind_from_sheet_name(name: &str) -> Option<ItemKind> {
     }
 }
 
-/// “S1”, “s01”, “Ｓ０１” → S01. Plain numbers (序号) are not codes.
-fn explicit_code(cell: &str) -> Option<String> {
+/// “S1”, “s01”, “Ｓ０１” → S01: a catalog code as people write it, in its
+/// stored form. Plain numbers (序号) and words are not codes.
+pub(crate) fn explicit_code(cell: &str) -> Option<String> {
     let f = fold(cell);
     let mut chars = f.chars();
     let letter = chars.next()?.to_ascii_uppercase();

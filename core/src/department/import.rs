@@ -58,11 +58,8 @@ pub fn read_file(path: &Path, known_codes: &[String]) -> Result<Vec<ParsedDepart
             let mut codes = Vec::new();
             let mut ok = true;
             for c in split_list(sheet.get(&header, r, "items")) {
-                let code = fold(&c).to_ascii_uppercase();
-                let code = match (code.chars().next(), code[1..].parse::<u32>()) {
-                    (Some(l @ ('S' | 'I')), Ok(n)) if code.len() > 1 => format!("{l}{n:02}"),
-                    _ => code,
-                };
+                // S1 and ｓ01 are S01; anything else is looked up as written.
+                let code = crate::catalog::import::explicit_code(&c).unwrap_or_else(|| fold(&c).to_ascii_uppercase());
                 if !known_codes.is_empty() && !known_codes.contains(&code) {
                     problems.push(at(
                         "items",
@@ -110,4 +107,25 @@ pub fn read_file(path: &Path, known_codes: &[String]) -> Result<Vec<ParsedDepart
         return Err(Error::Input(vec![Problem::new(Reason::NoItems).file(&book.file)]));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Before: a cell of 关联条目 that starts with a Chinese character (全部条目,
+    /// 无) sliced a string inside that character and the import panicked.
+    #[test]
+    fn item_cells_in_words_are_refused_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("责任清单.csv");
+        std::fs::write(&path, "部门,职责,关联条目\n民政局,统筹养老服务工作,全部条目、s1\n财政局,保障经费,Ｉ０７\n").unwrap();
+        let known: Vec<String> = ["S01", "I07"].iter().map(|s| s.to_string()).collect();
+        let msg = read_file(&path, &known).unwrap_err().to_string();
+        assert!(msg.contains("“全部条目”不是当前内容清单中的编号"), "{msg}");
+        std::fs::write(&path, "部门,职责,关联条目\n民政局,统筹养老服务工作,s1\n财政局,保障经费,Ｉ０７\n").unwrap();
+        let parsed = read_file(&path, &known).unwrap();
+        let codes: Vec<&str> = parsed.iter().flat_map(|d| d.duties.iter().flat_map(|u| u.item_codes.iter().map(String::as_str))).collect();
+        assert_eq!(codes, vec!["S01", "I07"]);
+    }
 }
