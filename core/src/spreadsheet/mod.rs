@@ -489,9 +489,16 @@ impl Sheet {
     /// Finds the header row among the first 30 rows: the row that names the
     /// most fields, with every required one present. `None` when no row names
     /// at least two fields, or none names all required fields.
+    ///
+    /// A header may take two rows: 床位情况 over 床位数（张） and 入住老人（人）.
+    /// In an .xlsx the merged cells fill the lower row; saved as CSV, a merged
+    /// cell keeps its text only in its first cell, so 机构名称 stands in the
+    /// upper row and 床位数（张） in the lower. Each pair of rows is therefore
+    /// also read as one header, the lower cell where it has text, else the
+    /// upper, and taken when it names more columns than either row alone.
     pub fn find_header(&self, fields: &[Field]) -> Option<Header> {
         let mut best: Option<Header> = None;
-        for (r, row) in self.rows.iter().enumerate().take(30) {
+        let mut consider = |r: usize, row: Vec<String>| {
             let mut columns: Vec<(&'static str, usize)> = Vec::new();
             for (c, cell) in row.iter().enumerate() {
                 if let Some(f) = fields.iter().find(|f| matches_field(cell, f)) {
@@ -504,6 +511,19 @@ impl Sheet {
             if columns.len() >= 2 && has_required && best.as_ref().is_none_or(|b| columns.len() > b.columns.len()) {
                 let signature = row.iter().map(|c| header_key(c)).collect();
                 best = Some(Header { row: r, columns, signature });
+            }
+        };
+        for (r, row) in self.rows.iter().enumerate().take(30) {
+            consider(r, row.clone());
+            if let Some(lower) = self.rows.get(r + 1) {
+                let width = row.len().max(lower.len());
+                let joined = (0..width)
+                    .map(|c| match lower.get(c).filter(|t| !t.is_empty()) {
+                        Some(t) => t.clone(),
+                        None => row.get(c).cloned().unwrap_or_default(),
+                    })
+                    .collect();
+                consider(r + 1, joined);
             }
         }
         best

@@ -58,6 +58,51 @@ fn the_same_compilation_as_gb18030_csv_imports_the_same() {
     assert_city(&read_file(&path, &counties()).unwrap());
 }
 
+/// 床位情况 over 床位数（张）/入住老人（人）, 负责人信息 over 负责人/联系电话.
+const TWO_ROW_HEADER: &[&[&str]] = &[
+    &["宜阳县养老机构基本情况表", "", "", "", "", "", ""],
+    &["县（市、区）", "机构名称", "机构类型", "床位情况", "", "负责人信息", ""],
+    &["", "", "", "床位数（张）", "入住老人（人）", "负责人", "联系电话"],
+    &["宜阳县", "宜阳县城关镇敬老院", "乡镇敬老院", "60", "35", "王建军", "0379-68812345"],
+    &["嵩县", "嵩县颐康养老院", "民办养老机构", "200", "120", "李淑芬", "13803791234"],
+];
+
+fn assert_two_row(ledger: &ParsedLedger) {
+    let got: Vec<(&str, Option<u32>, Option<u32>, &str, &str)> = ledger
+        .facilities
+        .iter()
+        .map(|f| (f.name.as_str(), f.beds, f.residents, f.contact_person.as_str(), f.contact_phone.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("宜阳县城关镇敬老院", Some(60), Some(35), "王建军", "0379-68812345"),
+            ("嵩县颐康养老院", Some(200), Some(120), "李淑芬", "13803791234")
+        ]
+    );
+}
+
+#[test]
+fn a_two_row_merged_header_in_xlsx_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("基本情况表.xlsx");
+    let rows = TWO_ROW_HEADER.iter().map(|r| r.to_vec()).collect();
+    let merges = vec![(0, 0, 0, 6), (1, 0, 2, 0), (1, 1, 2, 1), (1, 2, 2, 2), (1, 3, 1, 4), (1, 5, 1, 6)];
+    xlsx::write(&path, &[xlsx::SheetSpec { name: "基本情况", rows, merges }]);
+    assert_two_row(&read_file(&path, &counties()).unwrap());
+}
+
+/// Before: the CSV's header is split over two rows (机构名称 above, 床位数 below);
+/// the upper row alone was the header, the lower one a facility with no name.
+#[test]
+fn the_same_header_split_over_two_csv_rows_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("基本情况表.csv");
+    let text: String = TWO_ROW_HEADER.iter().map(|r| r.join(",") + "\r\n").collect();
+    std::fs::write(&path, encoding_rs::GB18030.encode(&text).0).unwrap();
+    assert_two_row(&read_file(&path, &counties()).unwrap());
+}
+
 #[rstest]
 #[case("三星级", Ok(Some(3)))]
 #[case("3星", Ok(Some(3)))]
