@@ -391,9 +391,8 @@ impl Reason {
             (InflatesTooMuch { part, limit_mb }, Lang::En) => {
                 format!("the part '{part}' inflates beyond {limit_mb} MB, which no real spreadsheet needs; not read")
             }
-            (MergedAreasTooLarge { cells }, Lang::Zh) => {
-                format!("合并单元格共覆盖 {cells} 个单元格，多于工作表本身，合并区域有重叠；请取消重叠的合并后重新导入")
-            }
+            // The count can run to billions: not a number a person needs.
+            (MergedAreasTooLarge { .. }, Lang::Zh) => "合并区域有重叠，合计覆盖的单元格多于工作表本身；请取消重叠的合并后重新导入".to_string(),
             (MergedAreasTooLarge { cells }, Lang::En) => {
                 format!("merged areas cover {cells} cells, more than the sheet holds, so they overlap; unmerge the overlapping areas and import again")
             }
