@@ -223,12 +223,19 @@ impl Writer<'_> {
                 "new_townships": r.new_townships,
                 "skipped_sheets": skipped,
                 "skipped_rows": rows,
+                "counties_from_titles": ledger.counties_from_titles.iter().map(|(sheet, county)| json!({"sheet": sheet, "county": county})).collect::<Vec<_>>(),
             }));
         }
         self.zh_en(
             format!("机构：新增 {}，更新 {}，未变 {}", r.created, r.updated, r.unchanged),
             format!("facilities: {} created, {} updated, {} unchanged", r.created, r.updated, r.unchanged),
         )?;
+        for (sheet, county) in &ledger.counties_from_titles {
+            self.zh_en(
+                format!("工作表“{sheet}”没有“所属县区”列，其中的机构均按标题和工作表名称计入{county}"),
+                format!("sheet {sheet} has no county column: its facilities are counted in {county}, as its title and name say"),
+            )?;
+        }
         if rows.totals + rows.notes > 0 {
             self.zh_en(
                 format!("未作为机构导入的行：小计、合计 {} 行，注释、签名和重复表头 {} 行", rows.totals, rows.notes),

@@ -48,6 +48,9 @@ pub struct ParsedLedger {
     /// Rows read and left out on purpose, so that a person can check them
     /// against the file.
     pub skipped_rows: SkippedRows,
+    /// Sheets with no county column whose county was taken from their title
+    /// or name: (sheet, county), for the report.
+    pub counties_from_titles: Vec<(String, String)>,
 }
 
 /// Rows of a ledger that are not facilities.
@@ -72,6 +75,7 @@ pub fn parse_workbook(book: &spreadsheet::Workbook, known_counties: &[String]) -
     let mut seen: HashMap<(String, String), (String, u32)> = HashMap::new();
     let mut skipped = Vec::new();
     let mut skipped_rows = SkippedRows::default();
+    let mut counties_from_titles = Vec::new();
     let mut any_header = false;
     for sheet in &book.sheets {
         let Some(header) = sheet.find_header(FIELDS) else {
@@ -82,6 +86,10 @@ pub fn parse_workbook(book: &spreadsheet::Workbook, known_counties: &[String]) -
         let sheet_kind = TargetKind::parse(&strip_ordinals(&sheet.name)).filter(|k| k.is_facility());
         let mut heading_county: Option<String> = None;
         let mut last_county = String::new();
+        // A county bureau's own ledger: no county column, the county in the
+        // title and the sheet name. Known only when what they name agrees.
+        let mut sheet_county = (header.column("county").is_none()).then(|| county_of_sheet(sheet, header.row, known_counties));
+        let mut county_refused = false;
         for r in header.row + 1..sheet.rows.len() {
             let at = |key: &str, reason: Reason| sheet.problem(&book.file, &header, r, field(key), reason);
             match sheet.classify(&header, r) {
@@ -132,18 +140,20 @@ pub fn parse_workbook(book: &spreadsheet::Workbook, known_counties: &[String]) -
                 last_county.clone()
             } else if let Some(c) = &heading_county {
                 resolve_county(c, known_counties)
+            } else if let Some(Ok(c)) = &sheet_county {
+                if !counties_from_titles.iter().any(|(s, _)| *s == sheet.name) {
+                    counties_from_titles.push((sheet.name.clone(), c.clone()));
+                }
+                c.clone()
+            } else if county_refused {
+                continue;
+            } else if let Some(Err(clash)) = sheet_county.take() {
+                county_refused = true;
+                problems.push(Problem::new(Reason::Other { zh: clash.0, en: clash.1 }).file(&book.file).sheet(&sheet.name).row(r as u32 + 1));
+                continue;
             } else {
-                problems.push(if header.column("county").is_some() {
-                    at("county", Reason::Required)
-                } else {
-                    Problem::new(Reason::Other {
-                        zh: "无法确定所属县区：请增加“所属县区”列，或在机构上方加县区标题行".into(),
-                        en: "cannot tell the county/district: add a 所属县区 column or a county heading row above".into(),
-                    })
-                    .file(&book.file)
-                    .sheet(&sheet.name)
-                    .row(r as u32 + 1)
-                });
+                // There is a county column, and this row's cell is empty with none above.
+                problems.push(at("county", Reason::Required));
                 continue;
             };
             let kind_cell = sheet.get(&header, r, "kind");
@@ -260,7 +270,35 @@ pub fn parse_workbook(book: &spreadsheet::Workbook, known_counties: &[String]) -
     if facilities.is_empty() {
         return Err(Error::Input(vec![Problem::new(Reason::NoItems).file(&book.file)]));
     }
-    Ok(ParsedLedger { facilities, skipped_sheets: skipped, skipped_rows })
+    Ok(ParsedLedger { facilities, skipped_sheets: skipped, skipped_rows, counties_from_titles })
+}
+
+/// The county a sheet's title rows (above the header) and its name speak
+/// of. Agreeing, or only one of them naming one: that county. Naming two:
+/// the clash, to be refused once for the sheet.
+fn county_of_sheet(sheet: &spreadsheet::Sheet, header_row: usize, known: &[String]) -> std::result::Result<String, (String, String)> {
+    let named_in = |text: &str| -> Option<String> {
+        let text = fold(text);
+        let base = |k: &str| k.trim_end_matches(['县', '区', '市']).to_string();
+        // The longest name found, so that 洛龙区 is not read as 洛阳 or the like.
+        known
+            .iter()
+            .filter(|k| text.contains(&fold(k)) || (base(k).chars().count() >= 2 && text.contains(&fold(&base(k)))))
+            .max_by_key(|k| k.chars().count())
+            .cloned()
+    };
+    let title: String = sheet.rows.iter().take(header_row).flat_map(|r| r.iter()).filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" ");
+    match (named_in(&title), named_in(&sheet.name)) {
+        (Some(a), Some(b)) if a != b => Err((
+            format!("没有“所属县区”列，标题写的是{a}，工作表名称却是{b}：请增加“所属县区”列，或改正标题或工作表名称"),
+            format!("no county column, and the title says {a} while the sheet is named {b}: add a 所属县区 column or correct one of them"),
+        )),
+        (Some(c), _) | (None, Some(c)) => Ok(c),
+        (None, None) => Err((
+            "无法确定所属县区：请增加“所属县区”列，或在标题、工作表名称或机构上方的县区标题行中写明县区".into(),
+            "cannot tell the county/district: add a 所属县区 column, or name it in the title, the sheet name or a heading row above".into(),
+        )),
+    }
 }
 
 fn looks_like_county(s: &str) -> bool {

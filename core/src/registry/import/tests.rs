@@ -103,6 +103,41 @@ fn the_same_header_split_over_two_csv_rows_is_read_whole() {
     assert_two_row(&read_file(&path, &counties()).unwrap());
 }
 
+/// A county bureau's own ledger: no county column; the county in the title
+/// and the sheet name.
+fn county_ledger(path: &std::path::Path, title: &str, sheet: &str) {
+    let mut rows = vec![vec![title, "", ""], vec!["机构名称", "机构类型", "床位数（张）"]];
+    let names: Vec<String> = (1..=13).map(|i| format!("宜阳县第{i}村互助养老服务站")).collect();
+    for n in &names {
+        rows.push(vec![n.as_str(), "村级互助养老服务站", "12"]);
+    }
+    xlsx::write(path, &[xlsx::SheetSpec { name: sheet, rows, merges: vec![(0, 0, 0, 2)] }]);
+}
+
+#[test]
+fn a_county_ledger_takes_its_county_from_title_and_sheet_name_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("宜阳县台账.xlsx");
+    county_ledger(&path, "宜阳县村级互助养老服务站基本情况表", "宜阳");
+    let ledger = read_file(&path, &counties()).unwrap();
+    assert_eq!(ledger.facilities.len(), 13);
+    assert!(ledger.facilities.iter().all(|f| f.county == "宜阳县"));
+    assert_eq!(ledger.counties_from_titles, vec![("宜阳".to_string(), "宜阳县".to_string())]);
+}
+
+/// Before: 13 identical row errors (无法确定所属县区), one per facility.
+#[rstest]
+#[case::they_disagree("宜阳县村级互助养老服务站基本情况表", "嵩县", "标题写的是宜阳县，工作表名称却是嵩县")]
+#[case::neither_names_one("村级互助养老服务站基本情况表", "Sheet1", "无法确定所属县区")]
+fn a_ledger_whose_county_cannot_be_told_is_refused_once(#[case] title: &str, #[case] sheet: &str, #[case] want: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("台账.xlsx");
+    county_ledger(&path, title, sheet);
+    let err = read_file(&path, &counties()).unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    assert!(err.to_string().contains(want), "{err}");
+}
+
 #[rstest]
 #[case("三星级", Ok(Some(3)))]
 #[case("3星", Ok(Some(3)))]
