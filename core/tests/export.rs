@@ -420,3 +420,37 @@ fn a_county_ledger_with_office_statuses_and_day_numbers_imports() {
     assert!(msg.contains("“6月底前”不是确切日期"), "{msg}");
     assert_eq!(rows(&db).len(), before, "nothing imported");
 }
+
+/// Names as written locally: a department's short name with its county
+/// (县卫健委) and a facility without its county prefix. Each is refused with
+/// the registered name to write instead, never matched silently.
+#[test]
+fn local_names_are_refused_with_the_registered_name_suggested() {
+    let (mut db, clock) = demo_db();
+    clock.advance(Duration::days(60));
+    let full = registry::FacilityInput {
+        name: "宜阳县韩城镇敬老院".into(),
+        kind: TargetKind::DestituteSupportHome,
+        operator_type: None,
+        county: "宜阳县".into(),
+        township: None,
+        address: String::new(),
+        operator: String::new(),
+        beds: None,
+        residents: None,
+        star_level: None,
+        contact_person: String::new(),
+        contact_phone: String::new(),
+    };
+    db.with_tx(|tx| registry::upsert_facilities(tx, None, &[full])).unwrap();
+    let short = "韩城镇敬老院";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("问题清单.csv");
+    let text = format!("问题描述,检查对象,问题来源,问题类别,发现日期,责任部门\r\n消防通道堆放杂物,{short},执法检查,消防安全,2024-05-20,县卫健委\r\n");
+    std::fs::write(&file, text).unwrap();
+    let before = rows(&db).len();
+    let msg = problem::import::import(&mut db, &file, ACTOR).unwrap_err().to_string();
+    assert!(msg.contains("是否指“宜阳县韩城镇敬老院”（宜阳县）"), "{msg}");
+    assert!(msg.contains("是否指“卫生健康委员会”"), "{msg}");
+    assert_eq!(rows(&db).len(), before);
+}

@@ -519,6 +519,19 @@ fn resolve_target(rr: &mut RowReader<'_>, reg: &Registry, county: Option<&(Strin
     match candidates.len() {
         1 => Some(candidates.pop()),
         0 => {
+            // 韩城镇敬老院 for 宜阳县韩城镇敬老院: the registered name ends with it.
+            let near: Vec<&FacilityRef> =
+                reg.facilities.iter().filter(|f| f.name.ends_with(name.as_str()) && county.is_none_or(|c| c.1 == f.county)).take(2).collect();
+            if let [one] = near.as_slice() {
+                rr.fail(
+                    "target_name",
+                    other(
+                        format!("检查对象“{name}”不在登记库中，是否指“{}”（{}）？请填写登记库中的全称", one.name, one.county),
+                        format!("target '{name}' is not in the registry; did you mean '{}' ({})? write the registered name", one.name, one.county),
+                    ),
+                );
+                return None;
+            }
             rr.fail(
                 "target_name",
                 other(
@@ -602,7 +615,12 @@ fn read_problem(rr: &mut RowReader<'_>, reg: &Registry, place: Place, seen: &mut
     }
     let department = rr.text("department", limits::NAME);
     if !department.is_empty() && reg.department(&department).is_none() {
-        rr.fail("department", other(format!("部门“{department}”不在责任清单中"), format!("department '{department}' is not in the responsibility list")));
+        let known: Vec<String> = reg.departments.iter().map(|d| d.1.clone()).collect();
+        let (zh, en) = match crate::department::suggest(&department, &known) {
+            Some(s) => (format!("部门“{department}”不在责任清单中，是否指“{s}”？请改为责任清单中的名称"), format!("department '{department}' is not in the responsibility list; did you mean '{s}'?")),
+            None => (format!("部门“{department}”不在责任清单中"), format!("department '{department}' is not in the responsibility list")),
+        };
+        rr.fail("department", other(zh, en));
     }
     let group = rr.text("group", limits::NAME);
     let unit = rr.text("responsible_unit", limits::NAME);
