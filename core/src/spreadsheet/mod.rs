@@ -168,19 +168,18 @@ fn check_zip_parts(path: &Path) -> std::result::Result<(), Reason> {
     let mut declared = 0u64;
     for i in 0..zip.len() {
         let Ok(entry) = zip.by_index_raw(i) else { return Ok(()) };
-        let name = || entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned());
         if entry.size() > MAX_PART_BYTES {
-            return Err(too_much(&name(), MAX_PART_BYTES));
+            return Err(too_much(&entry_name(&entry), MAX_PART_BYTES));
         }
         declared = declared.saturating_add(entry.size());
         if declared > MAX_UNZIPPED_BYTES {
-            return Err(too_much(&name(), MAX_UNZIPPED_BYTES));
+            return Err(too_much(&entry_name(&entry), MAX_UNZIPPED_BYTES));
         }
     }
     let mut total = 0u64;
     for i in 0..zip.len() {
         let Ok(entry) = zip.by_index(i) else { return Ok(()) };
-        let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned());
+        let name = entry_name(&entry);
         let inflated = std::io::copy(&mut entry.take(MAX_PART_BYTES + 1), &mut std::io::sink()).unwrap_or(0);
         if inflated > MAX_PART_BYTES {
             return Err(too_much(&name, MAX_PART_BYTES));
@@ -191,6 +190,11 @@ fn check_zip_parts(path: &Path) -> std::result::Result<(), Reason> {
         }
     }
     Ok(())
+}
+
+/// A part's name as shown in a refusal, readable even when it is not UTF-8.
+fn entry_name<R: std::io::Read>(entry: &zip::read::ZipFile<'_, R>) -> String {
+    entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned())
 }
 
 /// An ODS sheet states its empty stretches as repeat counts, and calamine
@@ -211,17 +215,7 @@ fn check_ods_extent(path: &Path) -> std::result::Result<(), (String, Reason)> {
     let (mut sheet, mut row, mut row_repeat, mut col) = (String::new(), 0u64, 1u64, 0u64);
     // The open cell: its first column, how often it repeats, whether it holds anything.
     let mut cell: Option<(u64, u64, bool)> = None;
-    let mut extent = (0u64, 0u64);
-    // Takes in a filled cell at (last row, last column) of its repeats.
-    let check = |extent: &mut (u64, u64), sheet: &str, last_row: u64, last_col: u64| -> std::result::Result<(), (String, Reason)> {
-        let (rows, columns) = (extent.0.max(last_row.saturating_add(1)), extent.1.max(last_col.saturating_add(1)));
-        *extent = (rows, columns);
-        if rows > MAX_ROWS as u64 || columns > MAX_COLUMNS as u64 || rows.saturating_mul(columns) > MAX_CELLS as u64 {
-            let cell = format!("{}{}", crate::error::column_letter(last_col.min(u32::MAX as u64) as usize), last_row.saturating_add(1));
-            return Err((sheet.to_string(), Reason::SheetTooLarge { rows: rows as usize, columns: columns as usize, cell }));
-        }
-        Ok(())
-    };
+    let mut extent = Extent::default();
     let mut buf = Vec::new();
     loop {
         let event = match reader.read_event_into(&mut buf) {
@@ -232,7 +226,7 @@ fn check_ods_extent(path: &Path) -> std::result::Result<(), (String, Reason)> {
         match event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "table" => {
                 sheet = e.try_get_attribute("table:name").ok().flatten().and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned())).unwrap_or_default();
-                (row, extent) = (0, (0, 0));
+                (row, extent) = (0, Extent::default());
             }
             Event::Start(e) if e.local_name().as_ref() == "table-row" => {
                 (row_repeat, col) = (repeat(&e, "table:number-rows-repeated"), 0);
@@ -248,7 +242,8 @@ fn check_ods_extent(path: &Path) -> std::result::Result<(), (String, Reason)> {
                 let filled = e.try_get_attribute("office:value-type").ok().flatten().is_some();
                 if empty {
                     if filled {
-                        check(&mut extent, &sheet, row.saturating_add(row_repeat - 1), col.saturating_add(times - 1))?;
+                        // The last row and column its repeats reach.
+                        extent.take_in(row.saturating_add(row_repeat - 1), col.saturating_add(times - 1)).map_err(|r| (sheet.clone(), r))?;
                     }
                     col = col.saturating_add(times);
                 } else {
@@ -263,7 +258,7 @@ fn check_ods_extent(path: &Path) -> std::result::Result<(), (String, Reason)> {
             Event::End(e) if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") => {
                 if let Some((first, times, filled)) = cell.take() {
                     if filled {
-                        check(&mut extent, &sheet, row.saturating_add(row_repeat - 1), first.saturating_add(times - 1))?;
+                        extent.take_in(row.saturating_add(row_repeat - 1), first.saturating_add(times - 1)).map_err(|r| (sheet.clone(), r))?;
                     }
                     col = first.saturating_add(times);
                 }
@@ -376,6 +371,9 @@ fn read_calamine(path: &Path) -> std::result::Result<Vec<Sheet>, SheetError> {
     Ok(sheets)
 }
 
+/// The filled cells of a sheet: ((row, column), text), 0-based.
+type FilledCells = Vec<((usize, usize), String)>;
+
 enum CellsError {
     Read(String),
     TooLarge(Reason),
@@ -386,28 +384,44 @@ enum CellsError {
 /// more than [`MAX_CELLS`].
 fn sparse_cells(
     mut next: impl FnMut() -> std::result::Result<Option<((u32, u32), Data)>, String>,
-) -> std::result::Result<Vec<((usize, usize), String)>, CellsError> {
+) -> std::result::Result<FilledCells, CellsError> {
     let mut cells = Vec::new();
-    let (mut rows, mut columns) = (0usize, 0usize);
+    let mut extent = Extent::default();
     while let Some(((r, c), value)) = next().map_err(CellsError::Read)? {
         let text = cell_text(&value);
         if text.is_empty() {
             continue;
         }
-        let (r, c) = (r as usize, c as usize);
-        rows = rows.max(r + 1);
-        columns = columns.max(c + 1);
-        if rows > MAX_ROWS || columns > MAX_COLUMNS || rows.saturating_mul(columns) > MAX_CELLS {
-            let cell = format!("{}{}", crate::error::column_letter(c), r + 1);
-            return Err(CellsError::TooLarge(Reason::SheetTooLarge { rows, columns, cell }));
-        }
-        cells.push(((r, c), text));
+        extent.take_in(r.into(), c.into()).map_err(CellsError::TooLarge)?;
+        cells.push(((r as usize, c as usize), text));
     }
     Ok(cells)
 }
 
+/// How far a sheet's filled cells reach, as they are read one by one: the
+/// one place the row, column and cell limits of a sheet are applied.
+#[derive(Default)]
+struct Extent {
+    rows: u64,
+    columns: u64,
+}
+
+impl Extent {
+    /// Takes in a filled cell (0-based), refusing it by its address when the
+    /// grid up to it would pass the limits.
+    fn take_in(&mut self, row: u64, col: u64) -> std::result::Result<(), Reason> {
+        self.rows = self.rows.max(row.saturating_add(1));
+        self.columns = self.columns.max(col.saturating_add(1));
+        if self.rows > MAX_ROWS as u64 || self.columns > MAX_COLUMNS as u64 || self.rows.saturating_mul(self.columns) > MAX_CELLS as u64 {
+            let cell = format!("{}{}", crate::error::column_letter(col.min(u32::MAX as u64) as usize), row.saturating_add(1));
+            return Err(Reason::SheetTooLarge { rows: self.rows as usize, columns: self.columns as usize, cell });
+        }
+        Ok(())
+    }
+}
+
 /// The grid up to the last filled row and column: `rows[0]` is row 1.
-fn grid(cells: Vec<((usize, usize), String)>) -> Vec<Vec<String>> {
+fn grid(cells: FilledCells) -> Vec<Vec<String>> {
     let height = cells.iter().map(|((r, _), _)| r + 1).max().unwrap_or(0);
     let width = cells.iter().map(|((_, c), _)| c + 1).max().unwrap_or(0);
     let mut rows = vec![vec![String::new(); width]; height];
